@@ -1,0 +1,92 @@
+/**
+ * The Autotask client contract. Reads and writes are separate services so that `plan`
+ * is given only the reader and provably cannot write. The live layers are in
+ * `AutotaskClientLive.ts`.
+ */
+import { Context, Data, type Effect, type Redacted } from "effect"
+import type { AtEntityName, AtFilter, AtInvoice, AtInvoiceWrite, AtThresholdInfo, AtZoneInfo } from "./model.ts"
+
+export interface AutotaskCredentials {
+  readonly username: string
+  readonly secret: Redacted.Redacted<string>
+  readonly integrationCode: Redacted.Redacted<string>
+  readonly impersonationResourceId: string | undefined
+}
+
+export type AutotaskErrorKind =
+  | "auth" // 401 (bad credentials or zone moved, after one re-discovery)
+  | "permission" // 403, or a 500 whose text says the resource lacks permissions
+  | "rate-limited" // 429 or the hourly threshold, after retries ran out
+  | "invalid-request" // 400 / 404 / 405 / a 500 validation message: not retried
+  | "server" // 5xx after retries ran out
+  | "network" // connection refused/reset/timeout after retries ran out
+  | "unexpected-response" // body not in the documented shape
+
+export class AutotaskError extends Data.TaggedError("AutotaskError")<{
+  readonly kind: AutotaskErrorKind
+  /** A sentence for people: what failed and what to do. Never contains secrets. */
+  readonly message: string
+  readonly status: number | undefined
+  /** The `errors` strings Autotask returned, if any. */
+  readonly errors: ReadonlyArray<string>
+  /** e.g. `POST Invoices/query`. */
+  readonly operation: string
+}> {}
+
+/** A write Autotask acknowledged with 200 but did not apply (read-back differs). */
+export class AutotaskWriteNotApplied extends Data.TaggedError("AutotaskWriteNotApplied")<{
+  readonly message: string
+  readonly entity: AtEntityName
+  readonly id: number
+  readonly field: string
+  readonly expected: unknown
+  readonly actual: unknown
+}> {}
+
+export interface AutotaskQueryOptions {
+  /** Projection; `id` is always added. */
+  readonly includeFields?: ReadonlyArray<string>
+}
+
+export interface AutotaskReaderService {
+  /** All rows matching the filter (top-level items AND-ed), every page followed, ordered by id. */
+  readonly query: <A>(
+    entity: AtEntityName,
+    filter: ReadonlyArray<AtFilter>,
+    options?: AutotaskQueryOptions
+  ) => Effect.Effect<ReadonlyArray<A>, AutotaskError>
+  /**
+   * Rows whose `field` is in `values`, chunked under the 500-OR-condition limit, plus the
+   * optional extra filter; de-duplicated and ordered by id. Empty `values` → no request.
+   */
+  readonly queryIn: <A>(
+    entity: AtEntityName,
+    field: string,
+    values: ReadonlyArray<number | string>,
+    options?: AutotaskQueryOptions & { readonly filter?: ReadonlyArray<AtFilter> }
+  ) => Effect.Effect<ReadonlyArray<A>, AutotaskError>
+  readonly count: (entity: AtEntityName, filter: ReadonlyArray<AtFilter>) => Effect.Effect<number, AutotaskError>
+  readonly get: <A>(entity: AtEntityName, id: number) => Effect.Effect<A | null, AutotaskError>
+  readonly threshold: Effect.Effect<AtThresholdInfo, AutotaskError>
+  readonly zone: Effect.Effect<AtZoneInfo, AutotaskError>
+}
+
+export class AutotaskReader extends Context.Service<AutotaskReader, AutotaskReaderService>()(
+  "atqbo/autotask/AutotaskReader"
+) {}
+
+export interface AutotaskWriterService {
+  /**
+   * PATCHes the given invoice fields, then reads the invoice back and fails with
+   * `AutotaskWriteNotApplied` when a field did not take (Autotask can answer 200 and ignore it).
+   * Dates are compared date-only for `paidDate`.
+   */
+  readonly updateInvoice: (
+    id: number,
+    fields: AtInvoiceWrite
+  ) => Effect.Effect<AtInvoice, AutotaskError | AutotaskWriteNotApplied>
+}
+
+export class AutotaskWriter extends Context.Service<AutotaskWriter, AutotaskWriterService>()(
+  "atqbo/autotask/AutotaskWriter"
+) {}

@@ -1,0 +1,28 @@
+/**
+ * `atqbo` entry: the command tree, the platform layer and the exit-code policy. Each command
+ * lives in its own module; this file only wires them.
+ */
+import { NodeRuntime, NodeServices } from "@effect/platform-node"
+import { Effect, Exit } from "effect"
+import { Command } from "effect/cli"
+import { reportFailure } from "./failure.ts"
+import { requestedExitCode } from "./exitCode.ts"
+import { VERSION } from "./version.ts"
+
+const root = Command.make("atqbo").pipe(
+  Command.withDescription(
+    "Autotask PSA → QuickBooks Online invoice sync as code. Mappings live in YAML files in git; " +
+      "`plan` shows what would change in both systems, `apply` makes it so, idempotently."
+  ),
+  Command.withSubcommands([])
+)
+
+const program = Command.run(root, { version: VERSION }).pipe(
+  Effect.catch(reportFailure),
+  Effect.provide(NodeServices.layer)
+)
+
+NodeRuntime.runMain(program, {
+  disableErrorReporting: true,
+  teardown: (exit, onExit) => onExit(Exit.isSuccess(exit) ? requestedExitCode() : 1)
+})
