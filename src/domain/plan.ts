@@ -1,0 +1,173 @@
+/**
+ * The Plan: one plain value that every renderer, the saved-plan file and `apply` share.
+ * Payloads are the exact bodies that would be sent; values only known after an earlier
+ * action ran (the Id of a customer created in the same run, QBO's DocNumber) appear as
+ * `PayloadRef` placeholders that `apply` resolves.
+ */
+
+export type ActionType =
+  | "item.create"
+  | "customer.create"
+  | "invoice.create"
+  | "creditmemo.create"
+  | "invoice.void"
+  | "invoice.send"
+  | "autotask.writeback"
+  | "autotask.paid"
+  | "invoice.reject"
+
+/** Execution phases (SPEC §6): reference data, documents, sends, Autotask write-backs. */
+export const ACTION_PHASE: Record<ActionType, number> = {
+  "item.create": 1,
+  "customer.create": 1,
+  "invoice.create": 2,
+  "creditmemo.create": 2,
+  "invoice.void": 2,
+  "invoice.send": 3,
+  "autotask.writeback": 4,
+  "autotask.paid": 4,
+  "invoice.reject": 5
+}
+
+/** `{"$ref": "customer:Acme", "field": "Id"}` — replaced at apply time by that action's result. */
+export type PayloadRef = {
+  readonly $ref: string
+  readonly field: string
+}
+
+/** `{"$runtime": "now"}` — the apply time (Autotask `webServiceDate`); constant for checksums. */
+export type RuntimeValue = {
+  readonly $runtime: "now" | "today"
+}
+
+export type Json = string | number | boolean | null | ReadonlyArray<Json> | { readonly [key: string]: Json }
+
+export const isPayloadRef = (value: unknown): value is PayloadRef =>
+  typeof value === "object" && value !== null && "$ref" in value && typeof (value as PayloadRef).$ref === "string"
+
+export const isRuntimeValue = (value: unknown): value is RuntimeValue =>
+  typeof value === "object" && value !== null && "$runtime" in value
+
+/** What an action writes, and to which system and record. */
+export type ActionTarget =
+  | { readonly system: "qbo"; readonly entity: "Item" | "Customer" | "Invoice" | "CreditMemo"; readonly operation: "create" }
+  | {
+    readonly system: "qbo"
+    readonly entity: "Invoice" | "CreditMemo"
+    readonly operation: "void" | "send"
+    /** Existing document (Id known) or the document another action of this plan creates. */
+    readonly id: string | PayloadRef
+    readonly syncToken: string | PayloadRef
+  }
+  | { readonly system: "autotask"; readonly entity: "Invoices"; readonly operation: "update"; readonly id: number }
+  | { readonly system: "none" }
+
+export interface PlanAction {
+  readonly type: ActionType
+  /** Stable, unique: `item:<name>`, `customer:<name>`, `invoice:<autotaskId>`, `writeback:<autotaskId>`… */
+  readonly address: string
+  readonly autotaskInvoiceId: number | undefined
+  /** Display name for items and customers; the invoice number for invoice actions. */
+  readonly name: string | undefined
+  /** One sentence a reviewer reads. */
+  readonly summary: string
+  readonly target: ActionTarget
+  /** The exact body to send (with `PayloadRef`/`RuntimeValue` placeholders). */
+  readonly payload: Json
+  /** Current values for updates (write-backs): what the payload changes. */
+  readonly before: Json | undefined
+  /** Addresses of actions that must succeed first. */
+  readonly dependsOn: ReadonlyArray<string>
+  /** Why an invoice is rejected (all reasons), or notes on the action. */
+  readonly reasons: ReadonlyArray<string>
+  /** Facts for renderers that are not part of the payload (customer name, total, company…). */
+  readonly display: ActionDisplay
+}
+
+export interface ActionDisplay {
+  readonly company?: string
+  readonly customer?: string
+  readonly autotaskNumber?: string
+  readonly total?: string
+  readonly currency?: string
+  readonly lines?: ReadonlyArray<DisplayLine>
+  readonly docNumber?: string
+  readonly qboId?: string
+  readonly [key: string]: unknown
+}
+
+export interface DisplayLine {
+  readonly item: string
+  readonly description: string
+  readonly qty: string
+  readonly rate: string
+  readonly amount: string
+  readonly class?: string
+  readonly taxCode?: string
+  readonly serviceDate?: string
+}
+
+export type WarningCode =
+  | "term-omitted"
+  | "class-not-applicable"
+  | "drift"
+  | "docnumber-collision-risk"
+  | "item-no-quantity"
+  | "no-email"
+  | "numbering-mismatch"
+  | "tax-mode"
+  | "synced-elsewhere"
+  | "duplicate-documents"
+  | "memo-truncated"
+  | "payment-unapplied"
+  | "payment-overpaid"
+  | "payment-not-owned"
+  | "paid-date-kept"
+
+export interface PlanWarning {
+  readonly code: WarningCode
+  readonly message: string
+  readonly autotaskInvoiceId: number | undefined
+  /** Field-level differences for drift (`path: before → after`). */
+  readonly differences?: ReadonlyArray<FieldDifference>
+}
+
+export interface FieldDifference {
+  readonly field: string
+  readonly autotask: string
+  readonly qbo: string
+}
+
+export interface PlanSummary {
+  readonly counts: Readonly<Record<ActionType, number>>
+  readonly warnings: number
+  readonly errors: number
+  /** Autotask invoices considered, and how many needed nothing. */
+  readonly invoicesRead: number
+  readonly invoicesInSync: number
+}
+
+export const PLAN_FORMAT_VERSION = "1.0"
+
+export interface Plan {
+  readonly format_version: string
+  /** `sha256:<hex>` over the canonical actions only: same world + config → same checksum. */
+  readonly checksum: string
+  readonly tool: { readonly name: "atqbo"; readonly version: string }
+  /** Informational; not part of the checksum. */
+  readonly createdAt: string
+  readonly realmId: string
+  readonly window: {
+    readonly since: string
+    readonly until: string
+    readonly timeZone: string
+    readonly invoiceIds: ReadonlyArray<number> | null
+  }
+  readonly currency: string
+  readonly summary: PlanSummary
+  readonly actions: ReadonlyArray<PlanAction>
+  readonly warnings: ReadonlyArray<PlanWarning>
+}
+
+/** True when applying would write anything (a rejection writes only when the error marker is on). */
+export const hasChanges = (plan: Plan): boolean => plan.actions.some((action) => action.target.system !== "none")

@@ -1,0 +1,26 @@
+/**
+ * Plan renderers as plug-ins over one Plan value (knip's reporters are the model): each
+ * format is a pure function from the plan to text.
+ */
+import type { Plan } from "../domain/plan.ts"
+import { renderJson } from "./json.ts"
+import { renderMarkdown } from "./markdown.ts"
+import { renderText } from "./text.ts"
+
+export const PLAN_FORMATS = ["text", "markdown", "json"] as const
+export type PlanFormat = (typeof PLAN_FORMATS)[number]
+
+export interface RenderOptions {
+  readonly verbose: boolean
+}
+
+export const renderPlan = (plan: Plan, format: PlanFormat, options: RenderOptions): string => {
+  switch (format) {
+    case "text":
+      return renderText(plan, options)
+    case "markdown":
+      return renderMarkdown(plan)
+    case "json":
+      return renderJson(plan)
+  }
+}

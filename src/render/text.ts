@@ -1,0 +1,104 @@
+/**
+ * Terraform-like text plan for people: `+ ~ - !` symbols, deterministic order, money
+ * formatted, only what changes unless `verbose`, one summary line at the end.
+ */
+import type { Plan, PlanAction } from "../domain/plan.ts"
+import { displayValue, fieldChanges, LABEL, SECTIONS, summaryLine, SYMBOL, windowLine } from "./summary.ts"
+
+export interface TextOptions {
+  readonly verbose: boolean
+}
+
+const pad = (text: string, width: number): string => (text.length >= width ? text : text + " ".repeat(width - text.length))
+
+const headline = (action: PlanAction, currency: string): string => {
+  const d = action.display
+  switch (action.type) {
+    case "item.create":
+    case "customer.create":
+      return `${action.summary}`
+    case "invoice.create":
+    case "creditmemo.create": {
+      const source = action.name ? `Autotask ${action.name} (id ${action.autotaskInvoiceId})` : `Autotask id ${action.autotaskInvoiceId}`
+      return `${pad(source, 34)} → ${pad(`"${d.customer ?? ""}"`, 34)} ${d.total ?? ""} ${d.currency ?? currency}`
+    }
+    case "invoice.void":
+      return `${action.summary}  ${d.total ?? ""} ${d.currency ?? currency}`
+    default:
+      return action.summary
+  }
+}
+
+const detailLines = (action: PlanAction, options: TextOptions): Array<string> => {
+  const out: Array<string> = []
+  const d = action.display
+  switch (action.type) {
+    case "invoice.reject":
+      for (const reason of action.reasons) out.push(`- ${reason}`)
+      for (const change of fieldChanges(action)) out.push(`writes the error marker: ${change.field} ${change.before} → ${change.after}`)
+      break
+    case "invoice.create":
+    case "creditmemo.create": {
+      const payload = action.payload as Record<string, unknown>
+      const facts = [
+        `DocNumber ${d.docNumber ?? "(assigned by QBO)"}`,
+        `date ${String(payload.TxnDate ?? "")}`,
+        payload.SalesTermRef ? `terms ${(payload.SalesTermRef as { name?: string }).name ?? ""}` : "no terms",
+        payload.ClassRef ? `class ${(payload.ClassRef as { name?: string }).name ?? ""}` : undefined,
+        `${d.lines?.length ?? 0} line${d.lines?.length === 1 ? "" : "s"}`
+      ].filter((fact) => fact !== undefined)
+      out.push(facts.join(" · "))
+      if (options.verbose) {
+        for (const line of d.lines ?? []) {
+          const extras = [line.class ? `class ${line.class}` : undefined, line.taxCode, line.serviceDate].filter(Boolean).join(", ")
+          out.push(`  ${pad(line.item, 28)} ${pad(line.qty, 8)} × ${pad(line.rate, 10)} = ${pad(line.amount, 12)} ${line.description}${extras ? ` [${extras}]` : ""}`)
+        }
+        if (payload.CustomerMemo) out.push(`memo: ${displayValue((payload.CustomerMemo as { value: string }).value)}`)
+        if (payload.BillEmail) out.push(`bill e-mail: ${(payload.BillEmail as { Address: string }).Address}`)
+      }
+      break
+    }
+    case "autotask.writeback":
+    case "autotask.paid":
+      for (const change of fieldChanges(action)) out.push(`${change.field}: ${change.before} → ${change.after}`)
+      break
+    case "item.create":
+    case "customer.create":
+      if (options.verbose) {
+        for (const [field, value] of Object.entries(action.payload as Record<string, unknown>)) {
+          out.push(`${field}: ${displayValue(value)}`)
+        }
+      }
+      break
+    default:
+      break
+  }
+  return out
+}
+
+export const renderText = (plan: Plan, options: TextOptions): string => {
+  const out: Array<string> = []
+  out.push(`atqbo plan · QBO company ${plan.realmId} · ${windowLine(plan)}`)
+  out.push(`${plan.summary.invoicesRead} Autotask invoice${plan.summary.invoicesRead === 1 ? "" : "s"} read, ${plan.summary.invoicesInSync} already in sync.`)
+  for (const section of SECTIONS) {
+    const actions = plan.actions.filter((action) => section.types.includes(action.type))
+    if (actions.length === 0) continue
+    out.push("", `${section.title} (${actions.length})`)
+    for (const action of actions) {
+      out.push(`  ${SYMBOL[action.type]} ${pad(LABEL[action.type], 11)} ${headline(action, plan.currency)}`)
+      for (const detail of detailLines(action, options)) out.push(`      ${detail}`)
+    }
+  }
+  if (plan.warnings.length > 0) {
+    out.push("", `Warnings (${plan.warnings.length})`)
+    for (const warning of plan.warnings) {
+      out.push(`  ⚠ ${warning.message} [${warning.code}]`)
+      for (const difference of warning.differences ?? []) {
+        out.push(`      ${difference.field}: Autotask ${difference.autotask} · QBO ${difference.qbo}`)
+      }
+    }
+  }
+  if (plan.actions.length === 0) out.push("", "No changes. QBO and Autotask match the configuration for this window.")
+  out.push("", summaryLine(plan))
+  return `${out.join("\n")}\n`
+}

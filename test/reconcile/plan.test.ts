@@ -1,0 +1,399 @@
+import { assert, describe, it } from "@effect/vitest"
+import type { Config } from "../../src/config/types.ts"
+import type { ActionType, Plan, PlanAction } from "../../src/domain/plan.ts"
+import { ownershipMarker } from "../../src/reconcile/marker.ts"
+import { buildPlan } from "../../src/reconcile/plan.ts"
+import type { Snapshot } from "../../src/reconcile/snapshot.ts"
+import {
+  billingCode,
+  billingItem,
+  company,
+  config,
+  invoice,
+  paymentTerm,
+  preferences,
+  qboCustomer,
+  qboDocument,
+  qboItem,
+  qboTerm,
+  snapshot,
+  type World
+} from "../support/fixtures.ts"
+
+const meta = { toolVersion: "test", createdAt: "2026-11-26T10:00:00Z" }
+const plan = (world: World, cfg: Config = config()): Plan => buildPlan(snapshot(world), cfg, meta)
+const types = (p: Plan): Array<string> => p.actions.map((action) => `${action.type} ${action.address}`)
+const find = (p: Plan, type: ActionType): PlanAction => {
+  const action = p.actions.find((candidate) => candidate.type === type)
+  assert.isDefined(action, `expected a ${type} action in ${JSON.stringify(types(p))}`)
+  return action!
+}
+const payload = (action: PlanAction): Record<string, any> => action.payload as Record<string, any>
+
+// One company, one billing code, one invoice of 2 × 75.00 — the simplest world.
+const simple = (extra: { invoice?: Parameters<typeof invoice>[3]; qbo?: World["qbo"]; autotask?: World["autotask"] } = {}): World => ({
+  autotask: {
+    invoices: [invoice(100, 1, 150, extra.invoice)],
+    billingItems: [billingItem(1, 100, 10, 2, 75)],
+    billingCodes: [billingCode(10, "Managed Services")],
+    companies: [company(1, "Acme Corp")],
+    ...extra.autotask
+  },
+  qbo: {
+    items: [qboItem("5", "Managed Services")],
+    customers: [qboCustomer("7", "Acme Corp")],
+    ...extra.qbo
+  }
+})
+
+describe("plan: invoices", () => {
+  it("creates an invoice for an unsynced invoice and writes QBO's number back", () => {
+    const p = plan(simple())
+    assert.deepStrictEqual(types(p), ["invoice.create invoice:100", "autotask.writeback writeback:100"])
+    const created = find(p, "invoice.create")
+    const body = payload(created)
+    assert.deepStrictEqual(body.CustomerRef, { value: "7", name: "Acme Corp" })
+    assert.strictEqual(body.TxnDate, "2026-11-20")
+    assert.strictEqual(body.Line.length, 1)
+    assert.deepStrictEqual(body.Line[0], {
+      DetailType: "SalesItemLineDetail",
+      Amount: 150,
+      Description: "Line 1",
+      SalesItemLineDetail: { ItemRef: { value: "5", name: "Managed Services" }, Qty: 2, UnitPrice: 75, ServiceDate: "2026-11-20", TaxCodeRef: { value: "NON" } }
+    })
+    assert.include(body.PrivateNote, ownershipMarker(100))
+    assert.notProperty(body, "DocNumber")
+    const writeBack = find(p, "autotask.writeback")
+    assert.deepStrictEqual(writeBack.payload, { id: 100, invoiceNumber: { $ref: "invoice:100", field: "DocNumber" }, webServiceDate: { $runtime: "now" } })
+    assert.deepStrictEqual(writeBack.dependsOn, ["invoice:100"])
+    assert.strictEqual(p.summary.counts["invoice.create"], 1)
+  })
+
+  it("produces nothing for an invoice whose document and write-back exist", () => {
+    const p = plan(simple({
+      invoice: { invoiceNumber: "1001", webServiceDate: "2026-11-21T10:00:00Z" },
+      qbo: { invoices: [qboDocument("40", { DocNumber: "1001", TotalAmt: 150, PrivateNote: ownershipMarker(100) })] }
+    }))
+    assert.deepStrictEqual(p.actions, [])
+    assert.deepStrictEqual(p.warnings, [])
+    assert.strictEqual(p.summary.invoicesInSync, 1)
+  })
+
+  it("repairs a half-synced invoice with a write-back only", () => {
+    const p = plan(simple({ qbo: { invoices: [qboDocument("40", { DocNumber: "1001", TotalAmt: 150, PrivateNote: ownershipMarker(100) })] } }))
+    assert.deepStrictEqual(types(p), ["autotask.writeback writeback:100"])
+    assert.deepStrictEqual(payload(find(p, "autotask.writeback")).invoiceNumber, "1001")
+    assert.deepStrictEqual(find(p, "autotask.writeback").dependsOn, [])
+  })
+
+  it("warns about drift of a synced invoice with the differing field", () => {
+    const p = plan(simple({
+      invoice: { invoiceNumber: "1001", webServiceDate: "2026-11-21T10:00:00Z" },
+      qbo: { invoices: [qboDocument("40", { DocNumber: "1001", TotalAmt: 140, PrivateNote: ownershipMarker(100) })] }
+    }))
+    assert.deepStrictEqual(p.actions, [])
+    assert.strictEqual(p.warnings[0]?.code, "drift")
+    assert.deepStrictEqual(p.warnings[0]?.differences, [{ field: "TotalAmt", autotask: "150.00", qbo: "140.00" }])
+  })
+
+  it("treats an invoice the vendor app synced (number set, QBO document with that number) as synced", () => {
+    const p = plan(simple({
+      invoice: { invoiceNumber: "1001", webServiceDate: "2026-11-21T10:00:00Z" },
+      qbo: { invoices: [qboDocument("40", { DocNumber: "1001", TotalAmt: 150 })] }
+    }))
+    assert.deepStrictEqual(p.actions, [])
+  })
+
+  it("re-plans an invoice the vendor app marked ERROR", () => {
+    const p = plan(simple({ invoice: { invoiceNumber: "ERROR" } }))
+    assert.deepStrictEqual(types(p), ["invoice.create invoice:100", "autotask.writeback writeback:100"])
+    assert.strictEqual(find(p, "autotask.writeback").before && (find(p, "autotask.writeback").before as any).invoiceNumber, "ERROR")
+  })
+
+  it("rejects a negative invoice by default and explains how to enable credit memos", () => {
+    const p = plan(simple({ invoice: { invoiceTotal: -150 }, autotask: { billingItems: [billingItem(1, 100, 10, 1, -150)] } }))
+    assert.deepStrictEqual(types(p), ["invoice.reject reject:100"])
+    const reject = find(p, "invoice.reject")
+    assert.match(reject.reasons[0]!, /negative \(-150\.00\).*sync\.negativeInvoices: credit-memo/)
+    assert.deepStrictEqual(reject.target, { system: "none" })
+  })
+
+  it("books a negative invoice as a credit memo with positive lines when the policy says so", () => {
+    const p = plan(
+      simple({ invoice: { invoiceTotal: -150 }, autotask: { billingItems: [billingItem(1, 100, 10, 1, -150)] } }),
+      config({ sync: { negativeInvoices: "credit-memo" } })
+    )
+    assert.deepStrictEqual(types(p), ["creditmemo.create creditmemo:100", "autotask.writeback writeback:100"])
+    const line = payload(find(p, "creditmemo.create")).Line[0]
+    assert.strictEqual(line.Amount, 150)
+    assert.strictEqual(line.SalesItemLineDetail.UnitPrice, 150)
+  })
+
+  it("writes the error marker only when configured", () => {
+    const world = simple({ invoice: { invoiceTotal: -150 }, autotask: { billingItems: [billingItem(1, 100, 10, 1, -150)] } })
+    const p = plan(world, config({ sync: { errorMarker: { write: true, value: "ERROR" } } }))
+    const reject = find(p, "invoice.reject")
+    assert.deepStrictEqual(reject.payload, { id: 100, invoiceNumber: "ERROR" })
+    assert.deepStrictEqual(reject.target, { system: "autotask", entity: "Invoices", operation: "update", id: 100 })
+  })
+
+  it("voids the QBO invoice of an invoice voided in Autotask only when void sync is on", () => {
+    const world = simple({
+      invoice: { isVoided: true, invoiceNumber: "1001", webServiceDate: "2026-11-21T10:00:00Z", voidedDate: "2026-11-22T00:00:00" },
+      qbo: { invoices: [qboDocument("40", { SyncToken: "3", DocNumber: "1001", TotalAmt: 150, PrivateNote: ownershipMarker(100) })] }
+    })
+    assert.deepStrictEqual(plan(world).actions, [])
+    const p = plan(world, config({ sync: { voids: { sync: true, lookbackDays: 14 } } }))
+    assert.deepStrictEqual(types(p), ["invoice.void void:100"])
+    assert.deepStrictEqual(find(p, "invoice.void").payload, { Id: "40", SyncToken: "3" })
+  })
+
+  it("does not void a document that is already voided", () => {
+    const p = plan(simple({
+      invoice: { isVoided: true, invoiceNumber: "1001", webServiceDate: "2026-11-21T10:00:00Z" },
+      qbo: { invoices: [qboDocument("40", { DocNumber: "1001", TotalAmt: 0, PrivateNote: `Voided ${ownershipMarker(100)}` })] }
+    }), config({ sync: { voids: { sync: true, lookbackDays: 14 } } }))
+    assert.deepStrictEqual(p.actions, [])
+  })
+
+  it("rejects an invoice whose lines do not add up to Autotask's total", () => {
+    const p = plan(simple({ invoice: { invoiceTotal: 151 } }))
+    assert.match(find(p, "invoice.reject").reasons[0]!, /come to 150\.00, but the Autotask total is 151\.00/)
+  })
+})
+
+describe("plan: customers", () => {
+  it("matches a customer case-insensitively and after the configured normalisation", () => {
+    const p1 = plan(simple({ qbo: { customers: [qboCustomer("8", "ACME CORP")] } }))
+    assert.strictEqual(payload(find(p1, "invoice.create")).CustomerRef.value, "8")
+    const p2 = plan(
+      simple({ autotask: { companies: [company(1, "Acme Corp, Inc.")] }, qbo: { customers: [qboCustomer("9", "Acme  Corp")] } }),
+      config({ customers: { normalize: { collapseWhitespace: true, ignorePunctuation: true, ignoreSuffixes: ["Inc"] } } })
+    )
+    assert.strictEqual(payload(find(p2, "invoice.create")).CustomerRef.value, "9")
+  })
+
+  it("creates one customer for many invoices of a new company and references it", () => {
+    const invoices = Array.from({ length: 10 }, (_, i) => invoice(200 + i, 2, 150))
+    const items = invoices.map((inv, i) => billingItem(50 + i, inv.id, 10, 2, 75))
+    const p = plan(simple({ autotask: { invoices, billingItems: items, companies: [company(2, "O'Brien & Sons")] } }))
+    const creates = p.actions.filter((action) => action.type === "customer.create")
+    assert.strictEqual(creates.length, 1)
+    assert.strictEqual(creates[0]!.address, "customer:O'Brien & Sons")
+    assert.deepStrictEqual(payload(creates[0]!).DisplayName, "O'Brien & Sons")
+    const documents = p.actions.filter((action) => action.type === "invoice.create")
+    assert.strictEqual(documents.length, 10)
+    for (const document of documents) {
+      assert.deepStrictEqual(payload(document).CustomerRef, { value: { $ref: "customer:O'Brien & Sons", field: "Id" }, name: "O'Brien & Sons" })
+      assert.include(document.dependsOn, "customer:O'Brien & Sons")
+    }
+  })
+
+  it("uses a cross-reference and rejects one that names a missing customer, pointing at the YAML line", () => {
+    const source = { file: "mappings/customers.yaml", line: 7, column: 5 }
+    const xref = (customer: string) => config({ customers: { crossReferences: [{ companyId: 1, company: undefined, customer, source }] } })
+    const ok = plan(simple({ qbo: { customers: [qboCustomer("7", "Acme Corp"), qboCustomer("12", "Acme Holdings")] } }), xref("Acme Holdings"))
+    assert.strictEqual(payload(find(ok, "invoice.create")).CustomerRef.value, "12")
+    const bad = plan(simple(), xref("Acme Holdngs"))
+    assert.match(find(bad, "invoice.reject").reasons[0]!, /customers\.yaml \(mappings\/customers\.yaml:7\) maps company "Acme Corp" to QBO customer "Acme Holdngs", which does not exist/)
+  })
+
+  it("rejects creating a customer whose name a QBO vendor holds", () => {
+    const p = plan(simple({ qbo: { customers: [], vendors: [{ Id: "3", SyncToken: "0", DisplayName: "acme corp" }] } }))
+    assert.match(find(p, "invoice.reject").reasons[0]!, /a QBO vendor already uses that name/)
+  })
+
+  it("rejects when creation is off and nothing matches, and when the only match is inactive", () => {
+    const off = plan(simple({ qbo: { customers: [] } }), config({ customers: { create: false } }))
+    assert.match(find(off, "invoice.reject").reasons[0]!, /customer creation is off/)
+    const inactive = plan(simple({ qbo: { customers: [qboCustomer("7", "Acme Corp", { Active: false })] } }))
+    assert.match(find(inactive, "invoice.reject").reasons[0]!, /"Acme Corp" is inactive/)
+  })
+
+  it("rejects a company name QBO cannot hold", () => {
+    const p = plan(simple({ autotask: { companies: [company(1, "Acme: West")] }, qbo: { customers: [] } }))
+    assert.match(find(p, "invoice.reject").reasons[0]!, /contains a colon/)
+  })
+})
+
+describe("plan: items", () => {
+  const missingItem = (policy: "create" | "fallback" | "fail", fallbackItem?: string) =>
+    config({ items: { missing: { policy, fallbackItem, create: { type: "Service", incomeAccount: "Services", taxable: false } } } })
+
+  it("creates a missing item once and references it from the invoice (policy create)", () => {
+    const p = plan(simple({ qbo: { items: [] } }), missingItem("create"))
+    assert.deepStrictEqual(types(p).slice(0, 2), ["item.create item:Managed Services", "invoice.create invoice:100"])
+    assert.deepStrictEqual(find(p, "item.create").payload, { Name: "Managed Services", Type: "Service", IncomeAccountRef: { value: "79", name: "Services" }, Taxable: false })
+    assert.deepStrictEqual(payload(find(p, "invoice.create")).Line[0].SalesItemLineDetail.ItemRef, {
+      value: { $ref: "item:Managed Services", field: "Id" },
+      name: "Managed Services"
+    })
+  })
+
+  it("uses the fallback item, or rejects under policy fail", () => {
+    const fallback = plan(simple({ qbo: { items: [qboItem("6", "Services")] } }), missingItem("fallback", "Services"))
+    assert.strictEqual(payload(find(fallback, "invoice.create")).Line[0].SalesItemLineDetail.ItemRef.value, "6")
+    const fail = plan(simple({ qbo: { items: [] } }), missingItem("fail"))
+    assert.match(find(fail, "invoice.reject").reasons[0]!, /billing code "Managed Services" has no QBO item named "Managed Services" \(missing-item policy: fail\)/)
+  })
+
+  it("matches by external number and by explicit map (id before name)", () => {
+    const world = simple({
+      autotask: { billingCodes: [billingCode(10, "Managed Services", { externalNumber: "MS-100" })] },
+      qbo: { items: [qboItem("5", "Managed Services"), qboItem("6", "MS-100"), qboItem("7", "Special")] }
+    })
+    const byNumber = plan(world, config({ items: { matchField: "externalNumber" } }))
+    assert.strictEqual(payload(find(byNumber, "invoice.create")).Line[0].SalesItemLineDetail.ItemRef.value, "6")
+    const mapped = plan(world, config({ items: { map: [{ billingCodeId: 10, billingCode: undefined, item: "Special", source: undefined }] } }))
+    assert.strictEqual(payload(find(mapped, "invoice.create")).Line[0].SalesItemLineDetail.ItemRef.value, "7")
+  })
+
+  it("rejects an inactive item, a category item and an item name with a colon", () => {
+    const inactive = plan(simple({ qbo: { items: [qboItem("5", "Managed Services", { Active: false })] } }))
+    assert.match(find(inactive, "invoice.reject").reasons[0]!, /is inactive/)
+    const category = plan(simple({ qbo: { items: [qboItem("5", "Managed Services", { Type: "Category" })] } }))
+    assert.match(find(category, "invoice.reject").reasons[0]!, /is a category, not a product or service/)
+    const colon = plan(simple({ autotask: { billingCodes: [billingCode(10, "Labor: Remote")] }, qbo: { items: [] } }))
+    assert.match(find(colon, "invoice.reject").reasons[0]!, /contains a colon/)
+  })
+})
+
+describe("plan: terms, classes, memo, e-mail", () => {
+  it("matches terms exactly, through an alias, or omits them with a warning", () => {
+    const world = (name: string) => simple({ invoice: { paymentTerm: 3 }, autotask: { paymentTerms: [paymentTerm(3, name)] }, qbo: { terms: [qboTerm("3", "Net 30")] } })
+    assert.deepStrictEqual(payload(find(plan(world("Net 30")), "invoice.create")).SalesTermRef, { value: "3", name: "Net 30" })
+    const aliased = plan(world("Net 30 Days"), config({ terms: { aliases: [{ autotask: "Net 30 Days", qbo: "Net 30", source: undefined }] } }))
+    assert.deepStrictEqual(payload(find(aliased, "invoice.create")).SalesTermRef, { value: "3", name: "Net 30" })
+    const omitted = plan(world("Net 45"))
+    assert.notProperty(payload(find(omitted, "invoice.create")), "SalesTermRef")
+    assert.strictEqual(omitted.warnings[0]?.code, "term-omitted")
+    const failed = plan(world("Net 45"), config({ terms: { unmatched: "fail" } }))
+    assert.match(find(failed, "invoice.reject").reasons[0]!, /no active QBO term matches Autotask payment term "Net 45"/)
+  })
+
+  it("puts the default class on the transaction, or warns when QBO tracks classes per line", () => {
+    const classes = [{ Id: "50", SyncToken: "0", Name: "Managed", Active: true }, { Id: "51", SyncToken: "0", Name: "Projects", Active: true }]
+    const cfg = config({ classes: { default: "Managed", lines: { default: undefined, rules: [{ class: "Projects", billingCodes: ["Managed Services"], billingCodeIds: undefined, billingItemTypes: undefined, source: undefined }] } } })
+    const perTxn = plan(simple({ qbo: { classes, preferences: preferences({ AccountingInfoPrefs: { ClassTrackingPerTxn: true, ClassTrackingPerTxnLine: false } }) } }), cfg)
+    assert.deepStrictEqual(payload(find(perTxn, "invoice.create")).ClassRef, { value: "50", name: "Managed" })
+    assert.isTrue(perTxn.warnings.some((w) => w.code === "class-not-applicable" && /line class rules/.test(w.message)))
+    const perLine = plan(simple({ qbo: { classes, preferences: preferences({ AccountingInfoPrefs: { ClassTrackingPerTxn: false, ClassTrackingPerTxnLine: true } }) } }), cfg)
+    const body = payload(find(perLine, "invoice.create"))
+    assert.notProperty(body, "ClassRef")
+    assert.deepStrictEqual(body.Line[0].SalesItemLineDetail.ClassRef, { value: "51", name: "Projects" })
+    assert.isTrue(perLine.warnings.some((w) => w.code === "class-not-applicable" && /default class "Managed" is ignored/.test(w.message)))
+  })
+
+  it("builds the customer memo from the configured parts", () => {
+    const p = plan(simple({ invoice: { orderNumber: "PO-77", comments: "Thanks!" } }))
+    assert.deepStrictEqual(payload(find(p, "invoice.create")).CustomerMemo, { value: "PO: PO-77\nThanks!" })
+  })
+
+  it("e-mails new invoices when configured, before the write-back; warns when no address is known", () => {
+    const cfg = config({ sync: { email: { onCreate: true } } })
+    const p = plan(simple({ qbo: { customers: [qboCustomer("7", "Acme Corp", { PrimaryEmailAddr: { Address: "ap@acme.test" } })] } }), cfg)
+    assert.deepStrictEqual(types(p), ["invoice.create invoice:100", "invoice.send send:100", "autotask.writeback writeback:100"])
+    assert.deepStrictEqual(find(p, "autotask.writeback").dependsOn, ["invoice:100", "send:100"])
+    assert.deepStrictEqual(payload(find(p, "invoice.create")).BillEmail, { Address: "ap@acme.test" })
+    const noEmail = plan(simple(), cfg)
+    assert.deepStrictEqual(types(noEmail), ["invoice.create invoice:100", "autotask.writeback writeback:100"])
+    assert.strictEqual(noEmail.warnings[0]?.code, "no-email")
+  })
+})
+
+describe("plan: numbering", () => {
+  const autotaskNumbering = (prefix = "") => config({ sync: { numbering: { mode: "autotask", prefix } } })
+  const customNumbers = preferences({ SalesFormsPrefs: { CustomTxnNumbers: true } })
+
+  it("sends the prefixed Autotask number as DocNumber and marks the sync with webServiceDate only", () => {
+    const p = plan(simple({ invoice: { invoiceNumber: "T1001" }, qbo: { preferences: customNumbers } }), autotaskNumbering("AT-"))
+    assert.strictEqual(payload(find(p, "invoice.create")).DocNumber, "AT-T1001")
+    assert.deepStrictEqual(find(p, "autotask.writeback").payload, { id: 100, webServiceDate: { $runtime: "now" } })
+  })
+
+  it("rejects a DocNumber QBO already uses and one longer than 21 characters", () => {
+    const taken = plan(simple({ invoice: { invoiceNumber: "T1001" }, qbo: { preferences: customNumbers, invoices: [qboDocument("90", { DocNumber: "T1001", TotalAmt: 10 })] } }), autotaskNumbering())
+    assert.match(find(taken, "invoice.reject").reasons[0]!, /DocNumber "T1001" is already used in QBO by invoice Id 90/)
+    const long = plan(simple({ invoice: { invoiceNumber: "T20261120.000000001" }, qbo: { preferences: customNumbers } }), autotaskNumbering("ATQBO-"))
+    assert.match(find(long, "invoice.reject").reasons[0]!, /QBO allows at most 21/)
+  })
+
+  it("rejects qbo numbering while QBO's custom transaction numbers are on", () => {
+    const p = plan(simple({ qbo: { preferences: customNumbers } }))
+    assert.match(find(p, "invoice.reject").reasons[0]!, /Custom transaction numbers/)
+  })
+})
+
+describe("plan: money", () => {
+  it("keeps 4-decimal rates and fractional quantities exact to the cent", () => {
+    const items = [
+      billingItem(1, 100, 10, 3.175, 100, { extendedPrice: 317.5 }),
+      billingItem(2, 100, 10, 3, 33.3333, { extendedPrice: 99.9999 }),
+      billingItem(3, 100, 10, 7, 0.1429, { extendedPrice: 1.0003 })
+    ]
+    const p = plan(simple({ invoice: { invoiceTotal: 418.5 }, autotask: { billingItems: items } }))
+    const lines = payload(find(p, "invoice.create")).Line
+    assert.deepStrictEqual(lines.map((line: any) => [line.Amount, line.SalesItemLineDetail.Qty, line.SalesItemLineDetail.UnitPrice]), [
+      [317.5, 3.175, 100],
+      [100, 3, 33.3333],
+      [1, 7, 0.1429]
+    ])
+    for (const line of lines) {
+      const product = Math.round(line.SalesItemLineDetail.Qty * line.SalesItemLineDetail.UnitPrice * 100) / 100
+      assert.strictEqual(product, line.Amount)
+    }
+  })
+
+  it("sums many small lines to the invoice total without float drift", () => {
+    const items = Array.from({ length: 300 }, (_, i) => billingItem(i + 1, 100, 10, 1, 0.1))
+    const p = plan(simple({ invoice: { invoiceTotal: 30 }, autotask: { billingItems: items } }))
+    assert.strictEqual(find(p, "invoice.create").display.total, "30.00")
+  })
+
+  it("sends Autotask's tax with TAX/NON lines under US tax", () => {
+    const items = [billingItem(1, 100, 10, 1, 100, { taxDollars: 8.25 }), billingItem(2, 100, 10, 1, 50)]
+    const p = plan(simple({
+      invoice: { invoiceTotal: 158.25, totalTaxValue: 8.25, taxRegionName: "Travis County" },
+      autotask: { billingItems: items },
+      qbo: { taxCodes: [{ Id: "3", SyncToken: "0", Name: "Travis County", Active: true }] }
+    }))
+    const body = payload(find(p, "invoice.create"))
+    assert.deepStrictEqual(body.Line.map((line: any) => line.SalesItemLineDetail.TaxCodeRef.value), ["TAX", "NON"])
+    assert.deepStrictEqual(body.TxnTaxDetail, { TxnTaxCodeRef: { value: "3", name: "Travis County" }, TotalTax: 8.25 })
+    const missing = plan(simple({ invoice: { invoiceTotal: 158.25, totalTaxValue: 8.25, taxRegionName: "Travis County" }, autotask: { billingItems: items } }))
+    assert.match(find(missing, "invoice.reject").reasons[0]!, /no active tax rate named "Travis County"/)
+  })
+})
+
+describe("plan: checksum and order", () => {
+  const world: World = simple({
+    autotask: {
+      invoices: [invoice(102, 1, 150), invoice(100, 1, 150), invoice(101, 2, 150)],
+      billingItems: [billingItem(1, 100, 10, 2, 75), billingItem(2, 101, 10, 2, 75), billingItem(3, 102, 10, 2, 75)],
+      companies: [company(1, "Acme Corp"), company(2, "Globex")]
+    }
+  })
+
+  it("is deterministic: same world and config give the same checksum whatever the time or input order", () => {
+    const a = buildPlan(snapshot(world), config(), meta)
+    const reversed: Snapshot = snapshot({ ...world, autotask: { ...world.autotask, invoices: [...world.autotask!.invoices!].reverse() } })
+    const b = buildPlan(reversed, config(), { ...meta, createdAt: "2030-01-01T00:00:00Z" })
+    assert.strictEqual(a.checksum, b.checksum)
+    assert.match(a.checksum, /^sha256:[0-9a-f]{64}$/)
+    assert.deepStrictEqual(types(a), [
+      "customer.create customer:Globex",
+      "invoice.create invoice:100",
+      "invoice.create invoice:101",
+      "invoice.create invoice:102",
+      "autotask.writeback writeback:100",
+      "autotask.writeback writeback:101",
+      "autotask.writeback writeback:102"
+    ])
+  })
+
+  it("changes the checksum when any payload changes", () => {
+    const a = buildPlan(snapshot(world), config(), meta)
+    const b = buildPlan(snapshot(world), config({ sync: { customerMemo: { parts: ["invoiceDate"], separator: "\n" } } }), meta)
+    assert.notStrictEqual(a.checksum, b.checksum)
+  })
+})
