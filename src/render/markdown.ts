@@ -20,11 +20,11 @@ export interface MarkdownOptions {
 /** Escapes text for a table cell or inline Markdown: no HTML, no pipes, no line breaks. */
 export const escapeMarkdown = (text: string): string =>
   text
+    .replace(/([\\`*_[\]#])/g, "\\$1")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/\|/g, "\\|")
-    .replace(/([\\`*_[\]#])/g, "\\$1")
     .replace(/\r?\n/g, "<br>")
 
 const invoiceCell = (action: PlanAction): string =>

@@ -1,0 +1,256 @@
+/**
+ * Apply (Effect): execute a plan's actions in dependency order — items and customers, then
+ * documents and voids, then e-mails, then Autotask write-backs — with an outcome per action.
+ * QBO creates go through `/batch` (≤ 30 per request; a batch never holds an action and its
+ * dependency, since they are in different phases). Every QBO write carries a deterministic
+ * requestid. An action whose dependency did not succeed is skipped; independent ones go on.
+ */
+import { Effect } from "effect"
+import { AutotaskWriter } from "../autotask/AutotaskClient.ts"
+import type { AtInvoiceWrite } from "../autotask/model.ts"
+import { ACTION_PHASE, type ActionType, type Json, type Plan, type PlanAction } from "../domain/plan.ts"
+import type { QboCustomer, QboItem } from "../qbo/model.ts"
+import { type QboBatchItem, type QboBatchResult, QboReader, QboWriter } from "../qbo/QboClient.ts"
+import { Journal } from "./journal.ts"
+import { Progress } from "./progress.ts"
+import { batchRequestIdFor, requestIdFor } from "./requestIds.ts"
+import { resolvePayload } from "./resolve.ts"
+
+export type OutcomeStatus = "applied" | "adopted" | "failed" | "skipped" | "rejected"
+
+export interface ActionOutcome {
+  readonly address: string
+  readonly type: ActionType
+  readonly autotaskInvoiceId: number | undefined
+  readonly status: OutcomeStatus
+  /** A sentence: what happened, or why not. */
+  readonly message: string
+  readonly qboId?: string
+  readonly docNumber?: string
+  readonly code?: string
+}
+
+export interface ApplyReport {
+  readonly runId: string
+  readonly outcomes: ReadonlyArray<ActionOutcome>
+  readonly counts: Readonly<Record<OutcomeStatus, number>>
+  readonly journal: string | undefined
+}
+
+export const BATCH_SIZE = 30
+const BATCH_CONCURRENCY = 3
+const SEND_CONCURRENCY = 4
+const WRITEBACK_CONCURRENCY = 3
+
+interface Done {
+  readonly status: OutcomeStatus
+  /** The QBO entity (or Autotask record) the action produced, for later `$ref`s. */
+  readonly entity: Record<string, unknown> | undefined
+}
+
+const faultText = (result: Extract<QboBatchResult, { ok: false }>): { code: string | undefined; message: string } => {
+  const first = result.fault.Error[0]
+  return {
+    code: first?.code,
+    message: result.fault.Error.map((error) => `${error.Message}${error.Detail ? `: ${error.Detail}` : ""} (code ${error.code})`).join("; ")
+  }
+}
+
+const errorText = (error: unknown): { code: string | undefined; message: string } => {
+  const record = error as { message?: unknown; code?: unknown }
+  return {
+    code: typeof record.code === "string" ? record.code : undefined,
+    message: typeof record.message === "string" ? record.message : String(error)
+  }
+}
+
+export const applyPlan = Effect.fn("apply")(function*(plan: Plan, options: { readonly runId: string }) {
+  const writer = yield* QboWriter
+  const reader = yield* QboReader
+  const autotask = yield* AutotaskWriter
+  const journal = yield* Journal
+  const progress = yield* Progress
+  const realmId = plan.realmId
+  const done = new Map<string, Done>()
+  const outcomes: Array<ActionOutcome> = []
+  const startedAt = new Date()
+
+  const record = (action: PlanAction, outcome: Omit<ActionOutcome, "address" | "type" | "autotaskInvoiceId">, entity?: Record<string, unknown>, request?: Record<string, unknown>) =>
+    Effect.gen(function*() {
+      const full: ActionOutcome = { address: action.address, type: action.type, autotaskInvoiceId: action.autotaskInvoiceId, ...outcome }
+      done.set(action.address, { status: outcome.status, entity })
+      outcomes.push(full)
+      yield* journal.record({ event: "action", ...full, target: action.target, ...(request ? { request } : {}) })
+    })
+
+  /** The failed or skipped dependency that blocks this action, if any. */
+  const blockedBy = (action: PlanAction): string | undefined =>
+    action.dependsOn.find((address) => {
+      const status = done.get(address)?.status
+      return status !== "applied" && status !== "adopted"
+    })
+
+  const skip = (action: PlanAction, dependency: string) =>
+    record(action, { status: "skipped", message: `skipped because ${dependency} did not succeed` })
+
+  /** Resolves placeholders, or records the action as failed and returns undefined. */
+  const prepare = (action: PlanAction, value: Json) =>
+    Effect.gen(function*() {
+      const resolved = resolvePayload(value, (address) => done.get(address)?.entity, startedAt)
+      if (resolved.ok) return resolved.value
+      yield* record(action, { status: "failed", message: `cannot build the request: ${resolved.missing.join("; ")}` })
+      return undefined
+    })
+
+  // A 6240 on a create means the name exists already (e.g. created by an interrupted run
+  // or meanwhile): adopt the existing active record instead of failing.
+  const adoptExisting = (action: PlanAction) =>
+    Effect.gen(function*() {
+      if (action.type !== "customer.create" && action.type !== "item.create") return undefined
+      const isCustomer = action.type === "customer.create"
+      const rows = yield* reader.queryIn<QboCustomer | QboItem>(
+        isCustomer ? "Customer" : "Item",
+        isCustomer ? "DisplayName" : "Name",
+        [action.name ?? ""],
+        "Active IN (true,false)"
+      ).pipe(Effect.orElseSucceed(() => []))
+      return rows.find((row) => row.Active !== false) as Record<string, unknown> | undefined
+    })
+
+  // -------------------------------------------------------------------------------------------
+  // QBO writes through /batch (creates and voids)
+
+  const runBatch = (actions: ReadonlyArray<PlanAction>) =>
+    Effect.gen(function*() {
+      const ready: Array<{ action: PlanAction; item: QboBatchItem; requestId: string }> = []
+      for (const action of actions) {
+        const dependency = blockedBy(action)
+        if (dependency) {
+          yield* skip(action, dependency)
+          continue
+        }
+        const payload = yield* prepare(action, action.payload)
+        if (payload === undefined || action.target.system !== "qbo") continue
+        const operation = action.target.operation === "void" ? "void" : "create"
+        ready.push({
+          action,
+          requestId: requestIdFor(realmId, action.address, payload),
+          item: {
+            bId: String(ready.length),
+            operation,
+            entity: action.target.entity,
+            body: payload as Record<string, unknown>
+          }
+        })
+      }
+      if (ready.length === 0) return
+      const batchId = batchRequestIdFor(realmId, ready.map((entry) => entry.requestId))
+      const results = yield* writer.batch(ready.map((entry) => entry.item), batchId).pipe(Effect.result)
+      for (const entry of ready) {
+        const request = { operation: entry.item.operation, entity: entry.item.entity, batchRequestId: batchId, bId: entry.item.bId }
+        if (results._tag === "Failure") {
+          const { code, message } = errorText(results.failure)
+          yield* record(entry.action, { status: "failed", message, ...(code ? { code } : {}) }, undefined, request)
+          continue
+        }
+        const result = results.success.find((candidate) => candidate.bId === entry.item.bId)
+        if (!result) {
+          yield* record(entry.action, { status: "failed", message: "QBO's batch response had no result for this item" }, undefined, request)
+        } else if (result.ok) {
+          const entity = result.entity
+          yield* record(entry.action, {
+            status: "applied",
+            message: `${entry.item.operation === "void" ? "voided" : "created"} QBO ${entry.item.entity} ${String(entity.Id ?? "")}`.trim(),
+            ...(typeof entity.Id === "string" ? { qboId: entity.Id } : {}),
+            ...(typeof entity.DocNumber === "string" ? { docNumber: entity.DocNumber } : {})
+          }, entity, request)
+        } else {
+          const { code, message } = faultText(result)
+          const existing = code === "6240" ? yield* adoptExisting(entry.action) : undefined
+          if (existing) {
+            yield* record(entry.action, {
+              status: "adopted",
+              message: `QBO already had "${entry.action.name}" (Id ${String(existing.Id)}); using it`,
+              qboId: String(existing.Id),
+              code
+            }, existing, request)
+          } else {
+            yield* record(entry.action, { status: "failed", message, ...(code ? { code } : {}) }, undefined, request)
+          }
+        }
+      }
+    })
+
+  const runBatches = (actions: ReadonlyArray<PlanAction>) => {
+    const chunks: Array<ReadonlyArray<PlanAction>> = []
+    for (let index = 0; index < actions.length; index += BATCH_SIZE) chunks.push(actions.slice(index, index + BATCH_SIZE))
+    return Effect.forEach(chunks, runBatch, { concurrency: BATCH_CONCURRENCY, discard: true })
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // E-mails and Autotask writes
+
+  const runSend = (action: PlanAction) =>
+    Effect.gen(function*() {
+      const dependency = blockedBy(action)
+      if (dependency) return yield* skip(action, dependency)
+      if (action.target.system !== "qbo" || action.target.operation !== "send") return
+      const id = yield* prepare(action, action.target.id as Json)
+      if (id === undefined) return
+      const sendTo = (action.payload as { sendTo?: string }).sendTo
+      const requestId = requestIdFor(realmId, action.address, { id, sendTo })
+      const result = yield* writer.send<Record<string, unknown>>(String(id), sendTo, requestId).pipe(Effect.result)
+      if (result._tag === "Failure") {
+        const { code, message } = errorText(result.failure)
+        return yield* record(action, { status: "failed", message, ...(code ? { code } : {}) }, undefined, { requestId })
+      }
+      yield* record(action, { status: "applied", message: `e-mailed QBO invoice ${String(id)} to ${sendTo ?? "its billing address"}`, qboId: String(id) }, result.success, { requestId })
+    })
+
+  const runAutotaskUpdate = (action: PlanAction) =>
+    Effect.gen(function*() {
+      const dependency = blockedBy(action)
+      if (dependency) return yield* skip(action, dependency)
+      if (action.target.system !== "autotask") return
+      const payload = yield* prepare(action, action.payload)
+      if (payload === undefined) return
+      const { id, ...fields } = payload as Record<string, unknown>
+      const result = yield* autotask.updateInvoice(action.target.id, fields as AtInvoiceWrite).pipe(Effect.result)
+      const request = { entity: "Invoices", id: action.target.id, fields: Object.keys(fields) }
+      if (result._tag === "Failure") {
+        const { code, message } = errorText(result.failure)
+        return yield* record(action, { status: "failed", message, ...(code ? { code } : {}) }, undefined, request)
+      }
+      const status = action.type === "invoice.reject" ? "rejected" : "applied"
+      const message = action.type === "invoice.reject"
+        ? `rejected; wrote the error marker to Autotask: ${action.reasons.join("; ")}`
+        : `updated Autotask invoice ${action.target.id} (${Object.entries(fields).map(([key, value]) => `${key} = ${String(value)}`).join(", ")})`
+      yield* record(action, { status, message }, result.success as unknown as Record<string, unknown>, request)
+    })
+
+  // -------------------------------------------------------------------------------------------
+
+  const byPhase = (phase: number) => plan.actions.filter((action) => ACTION_PHASE[action.type] === phase)
+  yield* journal.record({ event: "run.start", checksum: plan.checksum, realmId, actions: plan.actions.length })
+
+  yield* progress.step(`Creating ${byPhase(1).length} QBO items and customers`)
+  yield* runBatches(byPhase(1))
+  yield* progress.step(`Creating and voiding ${byPhase(2).length} QBO documents`)
+  yield* runBatches(byPhase(2))
+  if (byPhase(3).length > 0) yield* progress.step(`E-mailing ${byPhase(3).length} invoices`)
+  yield* Effect.forEach(byPhase(3), runSend, { concurrency: SEND_CONCURRENCY, discard: true })
+  if (byPhase(4).length > 0) yield* progress.step(`Writing back ${byPhase(4).length} Autotask invoices`)
+  yield* Effect.forEach(byPhase(4), runAutotaskUpdate, { concurrency: WRITEBACK_CONCURRENCY, discard: true })
+  for (const action of byPhase(5)) {
+    if (action.target.system === "autotask") yield* runAutotaskUpdate(action)
+    else yield* record(action, { status: "rejected", message: `rejected: ${action.reasons.join("; ")}` })
+  }
+
+  const order = new Map(plan.actions.map((action, index) => [action.address, index]))
+  outcomes.sort((a, b) => (order.get(a.address) ?? 0) - (order.get(b.address) ?? 0))
+  const counts: Record<OutcomeStatus, number> = { applied: 0, adopted: 0, failed: 0, skipped: 0, rejected: 0 }
+  for (const outcome of outcomes) counts[outcome.status] += 1
+  yield* journal.record({ event: "run.end", counts })
+  const report: ApplyReport = { runId: options.runId, outcomes, counts, journal: journal.location }
+  return report
+})

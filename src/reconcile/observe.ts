@@ -1,0 +1,197 @@
+/**
+ * Observe (Effect): snapshot both systems for the window, reading only what the invoices
+ * need and batching every lookup (`in` lists, `IN` queries, pages of 500/1000) so the
+ * request count stays near the minimum the APIs allow. Never writes: it is given readers only.
+ */
+import { Clock, Effect } from "effect"
+import { AutotaskReader } from "../autotask/AutotaskClient.ts"
+import type {
+  AtBillingCode,
+  AtBillingItem,
+  AtCompany,
+  AtContact,
+  AtFilter,
+  AtInvoice,
+  AtPaymentTerm,
+  AtTaxCategory
+} from "../autotask/model.ts"
+import type { Config } from "../config/types.ts"
+import { addDays, autotaskDate, autotaskFilterTimestamp, dateInZone } from "../domain/dates.ts"
+import type {
+  QboAccount,
+  QboClass,
+  QboCustomer,
+  QboItem,
+  QboNamedParty,
+  QboPayment,
+  QboSalesDocument,
+  QboTaxCode,
+  QboTerm
+} from "../qbo/model.ts"
+import { QboReader, qboString } from "../qbo/QboClient.ts"
+import { Progress } from "./progress.ts"
+import type { Snapshot, Window } from "./snapshot.ts"
+
+export interface WindowRequest {
+  /** Calendar dates (`YYYY-MM-DD`) overriding the look-back window. */
+  readonly since: string | undefined
+  readonly until: string | undefined
+  readonly invoiceIds: ReadonlyArray<number> | undefined
+}
+
+/** The window for today in the configured zone: the last `lookbackDays` days, inclusive (vendor rule). */
+export const windowFor = (config: Config, request: WindowRequest, now: Date): Window => {
+  const today = dateInZone(now, config.sync.timeZone)
+  return {
+    since: request.since ?? addDays(today, -config.sync.lookbackDays),
+    until: request.until ?? today,
+    timeZone: config.sync.timeZone,
+    invoiceIds: request.invoiceIds && request.invoiceIds.length > 0 ? [...request.invoiceIds] : undefined,
+    voidsSince: addDays(today, -config.sync.voids.lookbackDays)
+  }
+}
+
+const ACTIVE_AND_INACTIVE = "Active IN (true,false)"
+
+const unique = <A>(values: Iterable<A | null | undefined>): Array<A> => [
+  ...new Set([...values].filter((value): value is A => value !== null && value !== undefined))
+]
+
+const byId = <A extends { readonly id: number }>(rows: ReadonlyArray<A>): Array<A> => {
+  const map = new Map<number, A>()
+  for (const row of rows) map.set(row.id, row)
+  return [...map.values()].sort((a, b) => a.id - b.id)
+}
+
+/** Autotask invoices in the window (dates widened by a day, then filtered exactly) and recent voids. */
+const readInvoices = Effect.fn("observe.invoices")(function*(config: Config, window: Window) {
+  const autotask = yield* AutotaskReader
+  if (window.invoiceIds) return yield* autotask.queryIn<AtInvoice>("Invoices", "id", window.invoiceIds)
+  // Autotask filters on UTC timestamps; the window is in the company's zone, so ask for a
+  // day more on each side and keep what falls inside by the same date rule desired uses.
+  const dated: Array<AtFilter> = [
+    { op: "gte", field: "invoiceDateTime", value: autotaskFilterTimestamp(addDays(window.since, -1)) },
+    { op: "lt", field: "invoiceDateTime", value: autotaskFilterTimestamp(addDays(window.until, 2)) }
+  ]
+  const voided: Array<AtFilter> = [
+    { op: "eq", field: "isVoided", value: true },
+    { op: "gte", field: "voidedDate", value: autotaskFilterTimestamp(addDays(window.voidsSince, -1)) }
+  ]
+  const [inWindow, recentVoids] = yield* Effect.all([
+    autotask.query<AtInvoice>("Invoices", dated),
+    config.sync.voids.sync ? autotask.query<AtInvoice>("Invoices", voided) : Effect.succeed([])
+  ], { concurrency: 2 })
+  const inside = (invoice: AtInvoice) => {
+    const date = autotaskDate(invoice.invoiceDateTime, window.timeZone)
+    return date >= window.since && date <= window.until
+  }
+  const voidedInside = (invoice: AtInvoice) =>
+    invoice.isVoided && !!invoice.voidedDate && autotaskDate(invoice.voidedDate, window.timeZone) >= window.voidsSince
+  return byId([...inWindow.filter(inside), ...recentVoids.filter(voidedInside)])
+})
+
+export const observe = Effect.fn("observe")(function*(config: Config, request: WindowRequest) {
+  const autotask = yield* AutotaskReader
+  const qbo = yield* QboReader
+  const progress = yield* Progress
+  const now = new Date(yield* Clock.currentTimeMillis)
+  const window = windowFor(config, request, now)
+
+  yield* progress.step(`Reading Autotask invoices (${window.invoiceIds ? `${window.invoiceIds.length} by id` : `${window.since} … ${window.until}`})`)
+  const qboReference = Effect.all({
+    preferences: qbo.preferences,
+    companyInfo: qbo.companyInfo,
+    items: qbo.queryAll<QboItem>("Item", ACTIVE_AND_INACTIVE),
+    customers: qbo.queryAll<QboCustomer>("Customer", ACTIVE_AND_INACTIVE),
+    terms: qbo.queryAll<QboTerm>("Term", ACTIVE_AND_INACTIVE),
+    classes: qbo.queryAll<QboClass>("Class", ACTIVE_AND_INACTIVE),
+    taxCodes: qbo.queryAll<QboTaxCode>("TaxCode", ACTIVE_AND_INACTIVE),
+    accounts: qbo.queryIn<QboAccount>("Account", "Name", [config.items.missing.create.incomeAccount], ACTIVE_AND_INACTIVE)
+  }, { concurrency: "unbounded" })
+
+  const [invoices, reference] = yield* Effect.all([readInvoices(config, window), qboReference], { concurrency: 2 })
+  yield* progress.step(`Read ${invoices.length} Autotask invoices; reading their billing items and companies`)
+
+  const invoiceIds = invoices.map((invoice) => invoice.id)
+  const companyIds = unique(invoices.map((invoice) => invoice.companyID))
+  const termIds = unique(invoices.map((invoice) => invoice.paymentTerm))
+  const [billingItems, companies, paymentTerms, contacts] = yield* Effect.all([
+    autotask.queryIn<AtBillingItem>("BillingItems", "invoiceID", invoiceIds),
+    autotask.queryIn<AtCompany>("Companies", "id", companyIds),
+    autotask.queryIn<AtPaymentTerm>("PaymentTerms", "id", termIds),
+    config.sync.email.onCreate
+      ? autotask.queryIn<AtContact>("Contacts", "companyID", companyIds, { filter: [{ op: "eq", field: "primaryContact", value: true }] })
+      : Effect.succeed([] as ReadonlyArray<AtContact>)
+  ], { concurrency: "unbounded" })
+
+  const codeIds = unique(billingItems.map((item) => item.billingCodeID))
+  const needsTaxCategories = config.taxes.region === "global" || config.taxes.us.taxableWhen === "taxCategory"
+  const companyNames = unique(companies.map((company) => company.companyName.replace(/\s+/g, " ").trim()))
+  // QBO documents of the window, plus any an Autotask invoice names by number outside it.
+  const dates = invoices.map((invoice) => autotaskDate(invoice.invoiceDateTime, window.timeZone)).sort()
+  const txnRange = window.invoiceIds
+    ? dates.length > 0 ? `TxnDate >= ${qboString(dates[0]!)} AND TxnDate <= ${qboString(dates[dates.length - 1]!)}` : undefined
+    : `TxnDate >= ${qboString(window.since)} AND TxnDate <= ${qboString(window.until)}`
+  const numbers = unique(invoices.flatMap((invoice) => {
+    const number = invoice.invoiceNumber?.trim()
+    const expected = config.sync.numbering.mode === "autotask"
+      ? `${config.sync.numbering.prefix}${number && number !== config.sync.errorMarker.value ? number : invoice.id}`
+      : undefined
+    return [number && number !== config.sync.errorMarker.value ? number : undefined, expected]
+  }))
+  const documentsOf = (entity: "Invoice" | "CreditMemo") =>
+    Effect.all([
+      txnRange ? qbo.queryAll<QboSalesDocument>(entity, txnRange) : Effect.succeed([]),
+      qbo.queryIn<QboSalesDocument>(entity, "DocNumber", numbers)
+    ], { concurrency: 2 }).pipe(Effect.map(([inRange, byNumber]) => {
+      const map = new Map<string, QboSalesDocument>()
+      for (const doc of [...inRange, ...byNumber]) map.set(doc.Id, doc)
+      return [...map.values()]
+    }))
+
+  yield* progress.step(`Reading billing codes and QBO documents for ${invoices.length} invoices`)
+  const [billingCodes, taxCategories, vendors, employees, qboInvoices, creditMemos] = yield* Effect.all([
+    autotask.queryIn<AtBillingCode>("BillingCodes", "id", codeIds),
+    needsTaxCategories
+      ? autotask.queryIn<AtTaxCategory>("TaxCategories", "id", unique([
+        ...billingItems.map((item) => item.taxCategoryID)
+      ]))
+      : Effect.succeed([] as ReadonlyArray<AtTaxCategory>),
+    qbo.queryIn<QboNamedParty>("Vendor", "DisplayName", companyNames, ACTIVE_AND_INACTIVE),
+    qbo.queryIn<QboNamedParty>("Employee", "DisplayName", companyNames, ACTIVE_AND_INACTIVE),
+    documentsOf("Invoice"),
+    documentsOf("CreditMemo")
+  ], { concurrency: "unbounded" })
+
+  // Billing codes carry tax categories too; read any the items did not name.
+  const missingCategories = needsTaxCategories
+    ? unique(billingCodes.map((code) => code.taxCategoryID)).filter((id) => !taxCategories.some((category) => category.id === id))
+    : []
+  const moreCategories = missingCategories.length > 0
+    ? yield* autotask.queryIn<AtTaxCategory>("TaxCategories", "id", missingCategories)
+    : []
+
+  const snapshot: Snapshot = {
+    window,
+    autotask: {
+      invoices,
+      billingItems,
+      billingCodes,
+      companies,
+      contacts,
+      paymentTerms,
+      taxCategories: [...taxCategories, ...moreCategories],
+      taxRegions: []
+    },
+    qbo: {
+      realmId: qbo.realmId,
+      ...reference,
+      vendors,
+      employees,
+      invoices: qboInvoices,
+      creditMemos,
+      payments: [] as ReadonlyArray<QboPayment>
+    }
+  }
+  return snapshot
+})

@@ -1,0 +1,103 @@
+import { assert, describe, it } from "@effect/vitest"
+import type { Plan } from "../../src/domain/plan.ts"
+import { ownershipMarker } from "../../src/reconcile/marker.ts"
+import { buildPlan } from "../../src/reconcile/plan.ts"
+import { planProblem } from "../../src/reconcile/planFile.ts"
+import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "../../src/render/markdown.ts"
+import { summaryLine } from "../../src/render/summary.ts"
+import { renderText } from "../../src/render/text.ts"
+import { billingCode, billingItem, company, config, invoice, qboCustomer, qboDocument, qboItem, snapshot } from "../support/fixtures.ts"
+
+const meta = { toolVersion: "test", createdAt: "2026-11-26T10:00:00Z" }
+
+/** A mixed world: a new customer with a hostile name, a new item, a rejection, a repair, a warning. */
+const mixedPlan = (): Plan =>
+  buildPlan(
+    snapshot({
+      autotask: {
+        invoices: [
+          invoice(100, 1, 150, { paymentTerm: 9 }),
+          invoice(101, 2, 1234.5),
+          invoice(102, 1, -20),
+          invoice(103, 1, 150)
+        ],
+        billingItems: [
+          billingItem(1, 100, 10, 2, 75),
+          billingItem(2, 101, 11, 1, 1234.5, { description: "Pipe | <b>fitting</b>\nsecond line" }),
+          billingItem(3, 102, 10, 1, -20),
+          billingItem(4, 103, 10, 2, 75)
+        ],
+        billingCodes: [billingCode(10, "Managed Services"), billingCode(11, "Plumbing \\ Parts")],
+        companies: [company(1, "Acme Corp"), company(2, "O'Brien \"Pipes\" & Sons")],
+        paymentTerms: [{ id: 9, name: "Net 45", isActive: true }]
+      },
+      qbo: {
+        items: [qboItem("5", "Managed Services")],
+        customers: [qboCustomer("7", "Acme Corp")],
+        invoices: [qboDocument("40", { DocNumber: "1001", TotalAmt: 150, PrivateNote: ownershipMarker(103) })]
+      }
+    }),
+    config(),
+    meta
+  )
+
+describe("renderers", () => {
+  it("writes one summary line with every kind of change", () => {
+    assert.strictEqual(
+      summaryLine(mixedPlan()),
+      "Plan: 2 invoices, 1 customer, 1 item to create; 3 write-backs; 1 error; 1 warning."
+    )
+  })
+
+  it("renders text with symbols, money, reasons and the summary last", () => {
+    const text = renderText(mixedPlan(), { verbose: false })
+    assert.include(text, "  ! error       Autotask invoice id 102 for Acme Corp cannot be synced")
+    assert.include(text, "      - the total is negative (-20.00)")
+    assert.include(text, `  + customer    create QBO customer "O'Brien "Pipes" & Sons" for Autotask company 2`)
+    assert.include(text, `  + item        create QBO item "Plumbing \\ Parts"`)
+    assert.match(text, /\+ invoice\s+Autotask id 101 \(id 101\)|\+ invoice\s+Autotask id 101/)
+    assert.include(text, "1,234.50 USD")
+    assert.include(text, `~ write-back  mark Autotask invoice id 103 synced (its QBO document exists but the write-back is missing)`)
+    assert.include(text, `invoiceNumber: (blank) → "1001"`)
+    assert.include(text, "⚠ no active QBO term matches Autotask payment term \"Net 45\"")
+    assert.isTrue(text.trimEnd().endsWith("Plan: 2 invoices, 1 customer, 1 item to create; 3 write-backs; 1 error; 1 warning."))
+    assert.notInclude(text, "Pipe | <b>", "line descriptions are shown only with --verbose")
+    assert.include(renderText(mixedPlan(), { verbose: true }), "Pipe | <b>fitting</b>")
+  })
+
+  it("renders markdown with errors first and hostile text escaped", () => {
+    const markdown = renderMarkdown(mixedPlan())
+    const errors = markdown.indexOf("#### ❌ Errors (1)")
+    const changes = markdown.indexOf("#### Changes")
+    assert.isTrue(errors > 0 && errors < changes)
+    assert.include(markdown, "O'Brien \"Pipes\" &amp; Sons")
+    assert.include(markdown, "Pipe \\| &lt;b&gt;fitting&lt;/b&gt;<br>second line")
+    assert.notInclude(markdown, "<b>fitting")
+  })
+
+  it("keeps a huge plan's markdown under GitHub's comment limit with the summary intact", () => {
+    const count = 3000
+    const invoices = Array.from({ length: count }, (_, i) => invoice(1000 + i, 1 + (i % 400), 150))
+    const items = invoices.map((inv, i) => billingItem(i + 1, inv.id, 10, 2, 75))
+    const companies = Array.from({ length: 400 }, (_, i) => company(i + 1, `Customer number ${i + 1} with a fairly long name LLC`))
+    const plan = buildPlan(snapshot({ autotask: { invoices, billingItems: items, billingCodes: [billingCode(10, "Managed Services")], companies }, qbo: { items: [qboItem("5", "Managed Services")] } }), config(), meta)
+    const markdown = renderMarkdown(plan, { fullPlanHint: "see the job summary" })
+    assert.isAtMost(markdown.length, GITHUB_COMMENT_LIMIT)
+    assert.include(markdown, `### ${summaryLine(plan)}`)
+    assert.match(markdown, /more changes not shown here \(GitHub's comment size limit\); see the job summary/)
+  })
+})
+
+describe("plan JSON", () => {
+  it("validates against schemas/plan.schema.json and keeps its checksum", () => {
+    const plan = JSON.parse(JSON.stringify(mixedPlan())) as unknown
+    assert.isUndefined(planProblem(plan))
+  })
+
+  it("refuses a tampered plan and a file that is not a plan", () => {
+    const plan = JSON.parse(JSON.stringify(mixedPlan()))
+    plan.actions[1].payload.DisplayName = "Someone Else"
+    assert.match(planProblem(plan)!, /do not match its checksum/)
+    assert.match(planProblem({ hello: "world" })!, /not an atqbo plan/)
+  })
+})
