@@ -7,6 +7,7 @@ import { Effect, Exit } from "effect"
 import { Command } from "effect/cli"
 import { reportFailure } from "./failure.ts"
 import { requestedExitCode } from "./exitCode.ts"
+import { validateCommand } from "./validate.ts"
 import { VERSION } from "./version.ts"
 
 const root = Command.make("atqbo").pipe(
@@ -14,7 +15,7 @@ const root = Command.make("atqbo").pipe(
     "Autotask PSA → QuickBooks Online invoice sync as code. Mappings live in YAML files in git; " +
       "`plan` shows what would change in both systems, `apply` makes it so, idempotently."
   ),
-  Command.withSubcommands([])
+  Command.withSubcommands([validateCommand])
 )
 
 const program = Command.run(root, { version: VERSION }).pipe(

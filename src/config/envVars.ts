@@ -2,6 +2,9 @@
  * Credentials are referenced by environment-variable NAME. These rules tell a bad name from
  * a secret pasted where the name belongs — and never repeat a suspected secret in a message.
  */
+import { formatPath } from "./dataPath.ts"
+import type { DataPath } from "./yamlSource.ts"
+
 
 export const ENV_VAR_NAME = /^[A-Z_][A-Z0-9_]*$/
 
@@ -31,16 +34,27 @@ export interface EnvVarProblem {
   readonly hint: string
 }
 
-const SECRET_HINT =
-  "Store the value in an environment variable (or a CI secret) and write that variable's name here, " +
-  "for example `AUTOTASK_SECRET`. If this value was ever committed, rotate it."
+/** A name to suggest for the setting at `path`: its default, else derived from the path. */
+const exampleName = (path: DataPath, defaultName: unknown): string =>
+  typeof defaultName === "string"
+    ? defaultName
+    : path
+      .filter((segment): segment is string => typeof segment === "string")
+      .map((segment) => segment.replace(/Env$/, "").replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase())
+      .join("_")
 
-/** Why `value` (at setting `where`) is not a usable environment-variable name, if it is not. */
-export const envVarProblem = (value: string, where: string): EnvVarProblem | undefined => {
+/**
+ * Why `value` (the setting at `path`, whose schema default is `defaultName`) is not a usable
+ * environment-variable name, if it is not.
+ */
+export const envVarProblem = (value: string, path: DataPath, defaultName?: unknown): EnvVarProblem | undefined => {
+  const where = formatPath(path)
   if (looksLikeSecret(value)) {
     return {
       message: `\`${where}\` looks like a credential or secret value, not the name of an environment variable; secrets never belong in mapping files.`,
-      hint: SECRET_HINT
+      hint: `Store the value in an environment variable (or a CI secret) and write that variable's name here, for example \`${
+        exampleName(path, defaultName)
+      }\`. If this value was ever committed, rotate it.`
     }
   }
   if (isEnvVarName(value)) return undefined

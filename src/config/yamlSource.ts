@@ -57,7 +57,7 @@ export const parseYaml = (file: string, text: string): ParsedYaml => {
   const yamlWarnings = document.warnings
     .filter((warning) => warning.code !== "TAG_RESOLVE_FAILED") // reported below with the other tags
     .map((warning) => problem(warning.pos[0], "warning", stripPosition(warning.message)))
-  const hardening = inertnessProblems(document).map(({ offset, message, hint }) => problem(offset, "error", message, hint))
+  const hardening = inertnessProblems(document, text).map(({ offset, message, hint }) => problem(offset, "error", message, hint))
   const problems = [...syntaxErrors, ...yamlWarnings, ...hardening]
 
   if (syntaxErrors.length > 0) return { source: undefined, problems }
@@ -69,7 +69,12 @@ export const parseYaml = (file: string, text: string): ParsedYaml => {
  * Anchors, aliases and explicit tags are refused: a reviewer reading a diff cannot see what
  * an alias expands to or what a tag converts (the "inert config" rule of config-as-code tools).
  */
-const inertnessProblems = (document: Document): Array<{ offset: number; message: string; hint?: string }> => {
+const inertnessProblems = (document: Document, text: string): Array<{ offset: number; message: string; hint?: string }> => {
+  // A node's range starts after its anchor and tag; point at those instead (same line only).
+  const before = (marker: string, offset: number): number => {
+    const found = text.lastIndexOf(marker, offset)
+    return found !== -1 && !text.slice(found, offset).includes("\n") ? found : offset
+  }
   const found: Array<{ offset: number; message: string; hint?: string }> = []
   visit(document, {
     Alias(_, alias) {
@@ -83,14 +88,14 @@ const inertnessProblems = (document: Document): Array<{ offset: number; message:
       const offset = node.range?.[0] ?? 0
       if (node.anchor !== undefined) {
         found.push({
-          offset,
+          offset: before(`&${node.anchor}`, offset),
           message: `YAML anchors (\`&${node.anchor}\`) are not allowed: reviewers cannot see where they are reused.`,
           hint: "Remove the anchor and write each value out in full."
         })
       }
       if (node.tag !== undefined) {
         found.push({
-          offset,
+          offset: before("!", offset),
           message: `YAML tags (\`${shortTag(node.tag)}\`) are not allowed in atqbo configuration.`,
           hint: "Remove the tag; to keep a value such as 12345 as text, quote it: \"12345\"."
         })
@@ -144,7 +149,7 @@ const findDuplicateKey = (document: Document, offset: number): { key: string; fi
   return found
 }
 
-export const keyText = (key: unknown): string => {
+const keyText = (key: unknown): string => {
   if (isScalar(key)) return String(key.value ?? "")
   if (isNode(key)) return String(key.toJSON())
   return String(key ?? "")
@@ -177,12 +182,7 @@ const locate = (document: Document, path: DataPath, anchor: Anchor, at: (offset:
   const complete = reached === path.length
   const keyOffset = offsetOf(key)
   const nodeOffset = isAlias(node) || emptyValue ? undefined : offsetOf(node)
-  const choice = !complete
-    ? keyOffset ?? nodeOffset
-    : anchor === "key"
-    ? keyOffset ?? nodeOffset
-    : anchor === "node"
-    ? keyOffset ?? nodeOffset
-    : nodeOffset ?? keyOffset
+  // Past a missing step, the closest thing that exists is the last key found.
+  const choice = complete && anchor === "value" ? nodeOffset ?? keyOffset : keyOffset ?? nodeOffset
   return choice === undefined ? START : at(choice)
 }

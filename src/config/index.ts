@@ -1,0 +1,11 @@
+/** Public API of the configuration: load it typed, or validate it and list every problem. */
+export { loadConfig, validateConfigDir } from "./loadConfig.ts"
+export type { ValidationReport } from "./loadConfig.ts"
+export { checkConfig } from "./checkConfig.ts"
+export type { CheckInput, ConfigCheck, ConfigFileText } from "./checkConfig.ts"
+export { ConfigInvalid, formatProblem } from "./problems.ts"
+export type { ConfigProblem, Severity } from "./problems.ts"
+export { CONFIG_FILES } from "./files.ts"
+export type { ConfigFileName } from "./files.ts"
+export { DEFAULT_CONFIG_DIR } from "./defaults.ts"
+export type * from "./types.ts"
