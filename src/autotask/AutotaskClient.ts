@@ -11,6 +11,8 @@ export interface AutotaskCredentials {
   readonly secret: Redacted.Redacted<string>
   readonly integrationCode: Redacted.Redacted<string>
   readonly impersonationResourceId: string | undefined
+  /** Where the credentials came from (e.g. the env var names), named in auth error messages. */
+  readonly source?: string
 }
 
 export type AutotaskErrorKind =

@@ -169,3 +169,7 @@ export const DEFAULT_PICKLISTS: PicklistOverrides = {
 export const DATA_PICKLISTS: Partial<Record<AtEntityName, Readonly<Record<string, AtEntityName>>>> = {
   Invoices: { paymentTerm: "PaymentTerms", taxGroup: "TaxRegions" }
 }
+
+/** Autotask's singular entity name (`Companies` → `Company`), used in entity information. */
+export const singularName = (entity: AtEntityName): string =>
+  entity === "Taxes" ? "Tax" : entity.replace(/ies$/, "y").replace(/s$/, "")

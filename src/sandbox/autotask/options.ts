@@ -149,10 +149,25 @@ const isMapping = (value: unknown): value is Readonly<Record<string, unknown>> =
 /** Finds `file:line:col` of an option path, when the caller knows the source text. */
 export type LocateOption = (path: ReadonlyArray<string>) => string | undefined
 
+/** Levenshtein distance, for "did you mean" suggestions. */
+const distance = (a: string, b: string): number => {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    previous = current
+  }
+  return previous[b.length] ?? Math.max(a.length, b.length)
+}
+
 const closest = (key: string, candidates: ReadonlyArray<string>): string | undefined => {
-  const lower = key.toLowerCase()
-  return candidates.find((candidate) => candidate.toLowerCase() === lower) ??
-    candidates.find((candidate) => candidate.toLowerCase().startsWith(lower.slice(0, 4)))
+  const scored = candidates
+    .map((candidate) => ({ candidate, score: distance(key.toLowerCase(), candidate.toLowerCase()) }))
+    .sort((a, b) => a.score - b.score)
+  const best = scored[0]
+  return best !== undefined && best.score <= Math.max(2, Math.floor(key.length / 3)) ? best.candidate : undefined
 }
 
 const check = (rule: Rule, value: unknown, path: ReadonlyArray<string>, issues: Array<string>, locate: LocateOption) => {
@@ -258,8 +273,8 @@ export const mergeSimOptions = (base: AutotaskSimOptions, input: AutotaskSimOpti
 }
 
 /** `{ ...base, ...input }` without letting explicit `undefined`s erase defaults. */
-const overlay = <T extends object>(base: T, input: DeepPartial<T> | undefined): T => {
-  const result: Record<string, unknown> = { ...base }
+const overlay = <T extends object>(base: T, input: object | undefined): T => {
+  const result = { ...base } as Record<string, unknown>
   for (const [key, value] of Object.entries(input ?? {})) {
     if (value !== undefined) result[key] = value
   }

@@ -2,7 +2,7 @@
  * JSON that keeps Autotask's number spelling. Autotask serialises .NET decimals with their
  * scale (`0.0000`, `386.6450`) and ids beyond 2^53 exactly; `JSON.parse` would turn those
  * into `0`, `386.645` and a rounded id. Rows parsed here remember the source text of each
- * top-level number whose default spelling differs, and `stringifyRows` writes it back
+ * top-level number whose default spelling differs, and `stringifyPreservingNumbers` writes it back
  * (via `JSON.rawJSON`) as long as the value was not changed. Rows stay plain objects with
  * ordinary numbers, so filters and tests work on them normally.
  */

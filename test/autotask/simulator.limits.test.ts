@@ -1,0 +1,201 @@
+/**
+ * Raw probes of the simulator's limits, fault injection and zone moves (reference §9, §15).
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { AutotaskSimOptionsError, type AutotaskSimulator } from "../../src/sandbox/autotask/index.ts"
+import {
+  authHeaders,
+  getJson,
+  invoices,
+  patchJson,
+  postJson,
+  probe,
+  restUrl,
+  sampleDataset,
+  withSimulator
+} from "./fixtures.ts"
+
+const everything = { filter: [{ op: "exist", field: "id" }] }
+const data = sampleDataset
+
+const statuses = (responses: ReadonlyArray<{ readonly status: number }>) =>
+  responses.map((response) => response.status).sort((a, b) => a - b)
+
+describe("thread limit", () => {
+  it("refuses the 4th concurrent request per entity with 429; other entities and zoneInformation are separate", () =>
+    withSimulator({ data, options: { latency: { fixedMs: 150 } } }, async (sim) => {
+      const [limited, other, zones] = await Promise.all([
+        Promise.all(Array.from({ length: 4 }, () => postJson(sim, "Invoices/query", everything))),
+        Promise.all(Array.from({ length: 3 }, () => postJson(sim, "BillingItems/query", everything))),
+        Promise.all(Array.from({ length: 5 }, () => probe(`${sim.discoveryUrl}?user=${sim.credentials.username}`)))
+      ])
+      assert.deepStrictEqual(statuses(limited), [200, 200, 200, 429])
+      const refused = limited.find((response) => response.status === 429)
+      assert.lengthOf(refused?.json.errors, 1)
+      assert.deepStrictEqual(statuses(other), [200, 200, 200])
+      assert.deepStrictEqual(statuses(zones), [200, 200, 200, 200, 200])
+    }))
+
+  it("uses the configured status, text and Retry-After", () =>
+    withSimulator({
+      data,
+      options: {
+        latency: { fixedMs: 150 },
+        faults: { retryAfterSeconds: 3 },
+        limits: { concurrentPerEntity: 1, concurrencyLimitStatus: 500, concurrencyLimitMessage: "Thread limit hit." }
+      }
+    }, async (sim) => {
+      const responses = await Promise.all([postJson(sim, "Invoices/query", everything), postJson(sim, "Invoices/query", everything)])
+      const refused = responses.find((response) => response.status !== 200)
+      assert.strictEqual(refused?.status, 500)
+      assert.strictEqual(refused?.text, "{\"errors\":[\"Thread limit hit.\"]}")
+      assert.strictEqual(refused?.headers.get("retry-after"), "3")
+    }))
+})
+
+describe("hourly threshold", () => {
+  it("slows calls at 50 % and 75 %, blocks at 100 %, and exempts zoneInformation", () =>
+    withSimulator({ data, options: { timeScale: 0.3, limits: { hourlyThreshold: 8 } } }, async (sim) => {
+      const calls: Array<number> = []
+      for (let index = 1; index <= 8; index++) {
+        const response = await getJson(sim, "ThresholdInformation")
+        assert.strictEqual(response.json.currentTimeframeRequestCount, index)
+        assert.strictEqual(response.json.externalRequestThreshold, 8)
+        calls.push(sim.requests[sim.requests.length - 1]?.durationMs ?? -1)
+      }
+      // Bands by the count including the call: 1–3 none, 4–5 +500 ms, 6–8 +1 s (× timeScale 0.3).
+      assert.isTrue(calls.slice(0, 3).every((ms) => ms < 140), `fast calls: ${calls}`)
+      assert.isTrue(calls.slice(3, 5).every((ms) => ms >= 145 && ms < 290), `+150 ms: ${calls}`)
+      assert.isTrue(calls.slice(5).every((ms) => ms >= 295), `+300 ms: ${calls}`)
+
+      const blocked = await postJson(sim, "Invoices/query", everything)
+      assert.strictEqual(blocked.status, 429)
+      assert.match(blocked.json.errors[0], /Request Threshold Exceeded/)
+      const zone = await probe(`${sim.discoveryUrl}?user=${sim.credentials.username}`)
+      assert.strictEqual(zone.status, 200)
+    }))
+
+  it("frees the budget when the rolling window passes", () =>
+    withSimulator({ data, options: { limits: { hourlyThreshold: 2, thresholdWindowMs: 200, thresholdLatency: false } } }, async (sim) => {
+      await getJson(sim, "Invoices/155")
+      await getJson(sim, "Invoices/155")
+      assert.strictEqual((await getJson(sim, "Invoices/155")).status, 429)
+      await new Promise((resolve) => setTimeout(resolve, 250))
+      assert.strictEqual((await getJson(sim, "Invoices/155")).status, 200)
+      assert.strictEqual(sim.threshold().currentTimeframeRequestCount, 1)
+    }))
+})
+
+describe("latency and time scale", () => {
+  it("scales configured latency by timeScale", () =>
+    withSimulator({ data, options: { latency: { fixedMs: 5000 }, timeScale: 0.01 } }, async (sim) => {
+      const started = Date.now()
+      assert.strictEqual((await getJson(sim, "Invoices/155")).status, 200)
+      const elapsed = Date.now() - started
+      assert.isAtLeast(elapsed, 45)
+      assert.isBelow(elapsed, 2000)
+    }))
+})
+
+describe("fault injection", () => {
+  const drawStatuses = async (sim: AutotaskSimulator) => {
+    const seen: Array<number> = []
+    for (let index = 0; index < 40; index++) seen.push((await getJson(sim, "Invoices/155")).status)
+    return seen
+  }
+  const mixed = { seed: 42, faults: { serverErrorRate: 0.2, unavailableRate: 0.2, rateLimitRate: 0.2 } }
+
+  it("is deterministic for a seed", async () => {
+    const first = await withSimulator({ data, options: mixed }, drawStatuses)
+    const second = await withSimulator({ data, options: mixed }, drawStatuses)
+    assert.deepStrictEqual(first, second)
+    assert.includeMembers(first, [200, 429, 500, 503])
+  })
+
+  it("answers 500 in ASP.NET's shape, 503 as a gateway page, 429 with Retry-After", () =>
+    withSimulator({ data, options: { faults: { serverErrorRate: 1 } } }, async (sim) => {
+      const error = await getJson(sim, "Invoices/155")
+      assert.deepStrictEqual([error.status, error.text], [500, "{\"Message\":\"An error has occurred.\"}"])
+      sim.setOptions({ faults: { serverErrorRate: 0, unavailableRate: 1 } })
+      const unavailable = await getJson(sim, "Invoices/155")
+      assert.strictEqual(unavailable.status, 503)
+      assert.match(unavailable.headers.get("content-type") ?? "", /text\/html/)
+      sim.setOptions({ faults: { unavailableRate: 0, rateLimitRate: 1, retryAfterSeconds: 2 } })
+      const limited = await getJson(sim, "Invoices/155")
+      assert.strictEqual(limited.status, 429)
+      assert.strictEqual(limited.headers.get("retry-after"), "2")
+      assert.deepStrictEqual(sim.requests.map((record) => record.fault), ["500", "503", "429"])
+    }))
+
+  it("drops connections before or in the middle of the response", () =>
+    withSimulator({ data, options: { seed: 1, faults: { dropConnectionRate: 1 } } }, async (sim) => {
+      const failures = await Promise.all(Array.from({ length: 6 }, () =>
+        getJson(sim, "Invoices/155").then(() => "answered", (error: unknown) => (error instanceof Error ? "failed" : "?"))))
+      assert.deepStrictEqual(failures, Array(6).fill("failed"))
+      const kinds = new Set(sim.requests.map((record) => record.fault))
+      assert.isTrue(kinds.has("drop") && kinds.has("drop-mid-body"), [...kinds].join())
+      assert.isTrue(sim.requests.every((record) => record.status === 0))
+    }))
+
+  it("acknowledges silent no-op writes without changing anything", () =>
+    withSimulator({ data, options: { faults: { noopWriteRate: 1 } } }, async (sim) => {
+      const response = await patchJson(sim, "Invoices", { id: 156, invoiceNumber: "QB-1" })
+      assert.strictEqual(response.text, "{\"itemId\":156}")
+      assert.deepStrictEqual(sim.store.get("Invoices", 156), invoices[1])
+      assert.strictEqual(sim.requests[0]?.fault, "noop-write")
+    }))
+
+  it("never corrupts stored data, whatever the fault storm", () =>
+    withSimulator({
+      data,
+      options: { seed: 9, faults: { serverErrorRate: 0.15, unavailableRate: 0.15, dropConnectionRate: 0.15, rateLimitRate: 0.1 } }
+    }, async (sim) => {
+      let lastApplied = -1
+      for (let index = 0; index < 30; index++) {
+        const status = await patchJson(sim, "Invoices", { id: 156, invoiceNumber: `try-${index}` })
+          .then((response) => response.status, () => 0)
+        if (status === 200) lastApplied = index
+      }
+      const faulted = sim.requests.filter((record) => record.fault !== undefined).length
+      assert.isAbove(faulted, 5)
+      assert.isAtLeast(lastApplied, 0)
+      assert.strictEqual(sim.store.get("Invoices", 156)?.["invoiceNumber"], `try-${lastApplied}`)
+      const expected: Record<string, unknown> = { ...invoices[1], invoiceNumber: `try-${lastApplied}` }
+      assert.deepStrictEqual<Record<string, unknown> | undefined>(sim.store.get("Invoices", 156), expected)
+    }))
+
+  it("validates runtime option changes", () =>
+    withSimulator({ data }, async (sim) => {
+      assert.throws(() => sim.setOptions({ faults: { serverErrorRate: 2 } }), AutotaskSimOptionsError, /serverErrorRate/)
+      assert.throws(() => sim.setOptions({ fautls: {} } as never), AutotaskSimOptionsError, /unknown option fautls; did you mean faults/)
+      assert.strictEqual(sim.options().faults.serverErrorRate, 0)
+    }))
+})
+
+describe("zone move", () => {
+  it("sends the old zone 401s and discovery a new URL", () =>
+    withSimulator({ data }, async (sim) => {
+      const before = sim.zone().url
+      assert.strictEqual((await postJson(sim, "Invoices/query", everything)).status, 200)
+      const moved = sim.moveZone()
+      assert.notStrictEqual(moved.url, before)
+      assert.isTrue(moved.url.endsWith("/ATServicesRest/"))
+
+      const old = await probe(`${before}V1.0/Invoices/query`, {
+        method: "POST",
+        headers: authHeaders(sim),
+        body: JSON.stringify(everything)
+      })
+      assert.deepStrictEqual([old.status, old.text], [401, "{\"errors\":[\"Authentication failed\"]}"])
+
+      // Discovery answers on the old host too, with the new zone.
+      const discovery = await probe(`${before}V1.0/zoneInformation?user=${sim.credentials.username}`)
+      assert.strictEqual(discovery.json.url, moved.url)
+      const fresh = await probe(restUrl(sim, "Invoices/query"), {
+        method: "POST",
+        headers: authHeaders(sim),
+        body: JSON.stringify(everything)
+      })
+      assert.strictEqual(fresh.status, 200)
+    }))
+})
