@@ -5,8 +5,12 @@
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
 import { Effect, Exit } from "effect"
 import { Command } from "effect/cli"
-import { reportFailure } from "./failure.ts"
+import { progressToStderr } from "../reconcile/progress.ts"
+import { applyCommand } from "./apply.ts"
 import { requestedExitCode } from "./exitCode.ts"
+import { reportFailure } from "./failure.ts"
+import { planCommand } from "./plan.ts"
+import { showCommand } from "./show.ts"
 import { validateCommand } from "./validate.ts"
 import { VERSION } from "./version.ts"
 
@@ -15,11 +19,12 @@ const root = Command.make("atqbo").pipe(
     "Autotask PSA → QuickBooks Online invoice sync as code. Mappings live in YAML files in git; " +
       "`plan` shows what would change in both systems, `apply` makes it so, idempotently."
   ),
-  Command.withSubcommands([validateCommand])
+  Command.withSubcommands([validateCommand, planCommand, applyCommand, showCommand])
 )
 
 const program = Command.run(root, { version: VERSION }).pipe(
   Effect.catch(reportFailure),
+  Effect.provide(progressToStderr),
   Effect.provide(NodeServices.layer)
 )
 

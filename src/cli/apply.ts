@@ -1,0 +1,107 @@
+/**
+ * `atqbo apply [PLANFILE]`: re-observe, re-plan and execute. With a saved plan, only when
+ * the fresh plan's checksum equals the saved one; without, after showing the plan and asking
+ * (or `--auto-approve`). Safety limits are checked before any write.
+ */
+import { randomUUID } from "node:crypto"
+import { appendFile } from "node:fs/promises"
+import { createInterface } from "node:readline/promises"
+import { Console, Data, Effect, Option } from "effect"
+import { Argument, Command, Flag } from "effect/cli"
+import { hasChanges, type Plan } from "../domain/plan.ts"
+import { applyPlan } from "../reconcile/apply.ts"
+import { Journal } from "../reconcile/journal.ts"
+import { makePlan } from "../reconcile/makePlan.ts"
+import { notify } from "../reconcile/notify.ts"
+import { readPlanFile } from "../reconcile/planFile.ts"
+import { limitViolations, SafetyLimitExceeded } from "../reconcile/safety.ts"
+import { addressChanges, countChanges, StalePlan } from "../reconcile/stale.ts"
+import { annotationLines, applyAnnotations, applySummary } from "../render/github.ts"
+import { renderReportText } from "../render/report.ts"
+import { renderText } from "../render/text.ts"
+import { configFlag, dataFlag, loadConfig, sandboxFlag, windowFlags, windowRequest } from "./common.ts"
+import { withWriters } from "./connect.ts"
+import { setExitCode } from "./exitCode.ts"
+import { VERSION } from "./version.ts"
+
+export class NotConfirmed extends Data.TaggedError("NotConfirmed")<{ readonly message: string }> {}
+
+const confirm = Effect.fn("confirm")(function*() {
+  if (!process.stdin.isTTY) {
+    return yield* new NotConfirmed({
+      message: "refusing to apply without confirmation: stdin is not a terminal. Review the plan, then pass --auto-approve (CI) or apply a saved plan file."
+    })
+  }
+  const answer = yield* Effect.promise(async () => {
+    const prompt = createInterface({ input: process.stdin, output: process.stderr })
+    const text = await prompt.question("\nApply these changes? Only 'yes' is accepted: ")
+    prompt.close()
+    return text.trim()
+  })
+  if (answer !== "yes") return yield* new NotConfirmed({ message: "apply cancelled; nothing was written." })
+})
+
+export const applyCommand = Command.make(
+  "apply",
+  {
+    planFile: Argument.String("PLANFILE").pipe(Argument.withDescription("A plan saved with `atqbo plan --out FILE`; applied only if nothing changed since"), Argument.optional),
+    config: configFlag,
+    autoApprove: Flag.Boolean("auto-approve").pipe(Flag.withDescription("Do not ask for confirmation (CI)"), Flag.withDefault(false)),
+    force: Flag.Boolean("force").pipe(Flag.withDescription("Apply even when the plan exceeds the safety limits in atqbo.yaml"), Flag.withDefault(false)),
+    format: Flag.Literals("format", ["text", "github"]).pipe(Flag.withDescription("github adds annotations and the job summary"), Flag.withDefault("text")),
+    ...windowFlags,
+    sandbox: sandboxFlag,
+    data: dataFlag
+  },
+  Effect.fn(function*(flags) {
+    const config = yield* loadConfig(flags.config)
+    const saved = Option.isSome(flags.planFile) ? yield* readPlanFile(flags.planFile.value) : undefined
+    const request = saved
+      ? { since: saved.window.since, until: saved.window.until, invoiceIds: saved.window.invoiceIds ?? undefined }
+      : windowRequest(flags)
+
+    yield* withWriters(config, { sandbox: flags.sandbox, data: flags.data }, (connected) =>
+      Effect.gen(function*() {
+        const plan: Plan = yield* makePlan(connected, request, VERSION)
+        if (saved) {
+          if (saved.checksum !== plan.checksum || saved.realmId !== plan.realmId) {
+            const { added, removed } = addressChanges(saved, plan)
+            return yield* new StalePlan({ savedChecksum: saved.checksum, freshChecksum: plan.checksum, changes: countChanges(saved, plan), added, removed })
+          }
+        } else {
+          yield* Console.log(renderText(plan, { verbose: false }).trimEnd())
+          if (!hasChanges(plan)) {
+            yield* Console.log("\nNothing to apply.")
+            return
+          }
+          if (!flags.autoApprove) yield* confirm()
+        }
+        const violations = limitViolations(plan, connected.limits)
+        if (violations.length > 0 && !flags.force) return yield* new SafetyLimitExceeded({ violations })
+
+        const runId = randomUUID().slice(0, 8)
+        const report = yield* applyPlan(plan, { runId }).pipe(
+          Effect.provide(Journal.file(connected.journal.dir, runId, new Date()))
+        )
+        if (flags.format === "github") {
+          for (const line of annotationLines(applyAnnotations(report))) yield* Console.log(line)
+          const summaryFile = process.env.GITHUB_STEP_SUMMARY
+          if (summaryFile) yield* Effect.promise(() => appendFile(summaryFile, applySummary(report), "utf8"))
+        }
+        yield* Console.log(`\n${renderReportText(report).trimEnd()}`)
+        for (const delivery of yield* notify(connected.notifications, plan, report)) {
+          yield* Console.error(`${delivery.ok ? "notified" : "warning: notification failed"} (${delivery.channel}): ${delivery.detail}`)
+        }
+        yield* setExitCode(report.counts.failed > 0 ? 1 : 0)
+      }))
+  })
+).pipe(
+  Command.withDescription(
+    "Make QBO and Autotask match the plan: create items, customers and invoices, void, e-mail, and write back to Autotask. Idempotent: re-running never duplicates."
+  ),
+  Command.withExamples([
+    { command: "atqbo apply plan.json", description: "Apply a reviewed plan; refused as stale if anything changed" },
+    { command: "atqbo apply --auto-approve", description: "Plan and apply without asking (CI)" },
+    { command: "atqbo apply --sandbox --auto-approve", description: "Try it against the built-in simulators" }
+  ])
+)

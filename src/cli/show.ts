@@ -1,0 +1,21 @@
+/** `atqbo show PLANFILE`: render a saved plan in any format, offline. */
+import { Console, Effect } from "effect"
+import { Argument, Command, Flag } from "effect/cli"
+import { readPlanFile } from "../reconcile/planFile.ts"
+import { PLAN_FORMATS, renderPlan } from "../render/index.ts"
+
+export const showCommand = Command.make(
+  "show",
+  {
+    planFile: Argument.String("PLANFILE").pipe(Argument.withDescription("A plan saved with `atqbo plan --out FILE`")),
+    format: Flag.Literals("format", PLAN_FORMATS).pipe(Flag.withDescription("text, markdown or json"), Flag.withDefault("text")),
+    verbose: Flag.Boolean("verbose").pipe(Flag.withDescription("Show every field and line"), Flag.withDefault(false))
+  },
+  Effect.fn(function*(flags) {
+    const plan = yield* readPlanFile(flags.planFile)
+    yield* Console.log(renderPlan(plan, flags.format, { verbose: flags.verbose }).trimEnd())
+  })
+).pipe(
+  Command.withDescription("Render a saved plan (no network, no credentials)."),
+  Command.withExamples([{ command: "atqbo show plan.json --format markdown", description: "The plan as a PR comment would show it" }])
+)

@@ -1,0 +1,77 @@
+/**
+ * GitHub Actions output for `plan --format github` and `apply --format github`, produced by
+ * the CLI so the workflows stay thin: annotations (10 per level per step, the rest in the log
+ * and summary), the job-summary Markdown (≤ 1 MiB) and the sticky PR comment body (hidden
+ * marker, head SHA, timestamp, ≤ 65,536 characters). Pure.
+ */
+import type { Plan } from "../domain/plan.ts"
+import type { ApplyReport } from "../reconcile/apply.ts"
+import { type Annotation, formatAnnotation, limitAnnotations } from "./githubAnnotations.ts"
+import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "./markdown.ts"
+import { renderReportMarkdown } from "./report.ts"
+
+/** Identifies atqbo's comment among a PR's comments, so it is updated instead of repeated. */
+export const COMMENT_MARKER = "<!-- atqbo:plan -->"
+
+/** GitHub refuses job summaries over 1 MiB; stay under with room for other steps. */
+export const SUMMARY_LIMIT = 1_000_000
+
+export interface CommentContext {
+  readonly headSha: string | undefined
+  readonly timestamp: string
+  /** Link to the run, where the job summary and the JSON artifact are. */
+  readonly runUrl: string | undefined
+}
+
+export const planAnnotations = (plan: Plan): Array<Annotation> => [
+  ...plan.actions
+    .filter((action) => action.type === "invoice.reject")
+    .map((action): Annotation => ({
+      level: "error",
+      title: `atqbo: Autotask invoice ${action.name ? `${action.name} ` : ""}(id ${action.autotaskInvoiceId}) cannot be synced`,
+      message: action.reasons.join("\n")
+    })),
+  ...plan.warnings.map((warning): Annotation => ({
+    level: "warning",
+    title: `atqbo: ${warning.code}`,
+    message: warning.message
+  }))
+]
+
+/** Annotation lines for the log: at most 10 per level, then a notice of how many more. */
+export const annotationLines = (annotations: ReadonlyArray<Annotation>): Array<string> => {
+  const limited = limitAnnotations(annotations)
+  const lines = limited.shown.map(formatAnnotation)
+  for (const level of ["error", "warning"] as const) {
+    if (limited.omitted[level] > 0) {
+      lines.push(formatAnnotation({ level: "notice", message: `${limited.omitted[level]} more ${level}s are listed in the log and the job summary` }))
+    }
+  }
+  return lines
+}
+
+export const planCommentBody = (plan: Plan, context: CommentContext): string => {
+  const sha = context.headSha ? ` for \`${context.headSha.slice(0, 12)}\`` : ""
+  const header = [COMMENT_MARKER, `## atqbo plan${sha}`, `_Updated ${context.timestamp}${context.runUrl ? ` · [run and full plan](${context.runUrl})` : ""}_`, ""].join("\n")
+  return renderMarkdown(plan, {
+    header,
+    maxLength: GITHUB_COMMENT_LIMIT,
+    fullPlanHint: context.runUrl ? `see the job summary of the [run](${context.runUrl}) or its plan artifact` : "see the job summary or the plan artifact"
+  })
+}
+
+export const planSummary = (plan: Plan): string => renderMarkdown(plan, { header: "## atqbo plan", maxLength: SUMMARY_LIMIT })
+
+export const applyAnnotations = (report: ApplyReport): Array<Annotation> =>
+  report.outcomes
+    .filter((outcome) => outcome.status === "failed" || outcome.status === "rejected")
+    .map((outcome): Annotation => ({
+      level: outcome.status === "failed" ? "error" : "warning",
+      title: `atqbo apply: ${outcome.address} ${outcome.status}`,
+      message: outcome.message
+    }))
+
+export const applySummary = (report: ApplyReport): string => {
+  const text = `## atqbo apply\n\n${renderReportMarkdown(report)}`
+  return text.length <= SUMMARY_LIMIT ? text : `${text.slice(0, SUMMARY_LIMIT - 80)}\n\n_… cut at GitHub's summary size limit; see the journal artifact._\n`
+}

@@ -1,0 +1,65 @@
+/**
+ * Both simulators together on loopback, loaded from one dataset directory (SPEC §7):
+ * what `--sandbox`, `atqbo sandbox`, the integration tests, the bench and the chaos run use.
+ */
+import { fileURLToPath } from "node:url"
+import {
+  type AutotaskSimOptionsInput,
+  type AutotaskSimulator,
+  loadAutotaskDataset,
+  startAutotaskSimulator
+} from "./autotask/index.ts"
+import { loadQboSandbox, type QboSimOptionsInput, type QboSimulator, startQboSimulator } from "./qbo/index.ts"
+
+/** The bundled demo dataset (an MSP with ~25 companies and ~60 invoices). */
+export const DEMO_DATA_DIR = fileURLToPath(new URL("./data/demo", import.meta.url))
+
+export interface SandboxOptions {
+  readonly dataDir?: string
+  readonly host?: string
+  readonly autotaskPort?: number
+  readonly qboPort?: number
+  /** Override the dataset's sandbox.yaml options. */
+  readonly autotask?: AutotaskSimOptionsInput
+  readonly qbo?: QboSimOptionsInput
+}
+
+export interface Sandbox {
+  readonly dataDir: string
+  readonly autotask: AutotaskSimulator
+  readonly qbo: QboSimulator
+  /** The first (usually only) QBO company of the dataset. */
+  readonly realmId: string
+  readonly close: () => Promise<void>
+}
+
+export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbox> => {
+  const dataDir = options.dataDir ?? DEMO_DATA_DIR
+  const [autotaskData, qboData] = await Promise.all([loadAutotaskDataset(dataDir), loadQboSandbox(dataDir)])
+  const autotask = await startAutotaskSimulator({
+    data: autotaskData,
+    ...(options.host ? { host: options.host } : {}),
+    ...(options.autotaskPort !== undefined ? { port: options.autotaskPort } : {}),
+    ...(options.autotask ? { options: options.autotask } : {})
+  })
+  const qbo = await startQboSimulator({
+    realms: qboData.realms,
+    options: { ...qboData.options, ...options.qbo },
+    ...(options.host ? { host: options.host } : {}),
+    ...(options.qboPort !== undefined ? { port: options.qboPort } : {})
+  }).catch(async (error: unknown) => {
+    await autotask.close()
+    throw error
+  })
+  const realmId = qbo.realmIds[0]
+  if (realmId === undefined) throw new Error(`the dataset in ${dataDir} defines no QBO company`)
+  return {
+    dataDir,
+    autotask,
+    qbo,
+    realmId,
+    close: async () => {
+      await Promise.all([autotask.close(), qbo.close()])
+    }
+  }
+}
