@@ -15,7 +15,7 @@ import { layerQboAuthStatic } from "../qbo/auth/QboAuth.ts"
 import { apiBaseUrlFor } from "../qbo/auth/endpoints.ts"
 import type { QboReader, QboWriter } from "../qbo/QboClient.ts"
 import { layerQboClient, layerQboLive, layerQboReader, layerQboReaderLive } from "../qbo/QboClientLive.ts"
-import { startSandbox } from "../sandbox/sandbox.ts"
+import { type Sandbox, startSandbox } from "../sandbox/sandbox.ts"
 
 export interface Target {
   readonly sandbox: boolean
@@ -24,8 +24,8 @@ export interface Target {
 
 export class ConnectError extends Data.TaggedError("ConnectError")<{ readonly message: string }> {}
 
-type Readers = AutotaskReader | QboReader
-type Writers = Readers | AutotaskWriter | QboWriter
+export type Readers = AutotaskReader | QboReader
+export type Writers = Readers | AutotaskWriter | QboWriter
 
 interface Connection<R> {
   /** The config with what the connection decides (the sandbox's realm, no notifications). */
@@ -72,6 +72,35 @@ const liveConnection = <R>(config: Config, write: boolean) =>
     return { config: { ...config, qbo: { ...config.qbo, realmId } }, layer: layer as Layer.Layer<R> } satisfies Connection<R>
   })
 
+/** Client tuning for tests and benchmarks (retry delays, concurrency). */
+export interface ClientTuning {
+  readonly retry?: { readonly baseDelayMs?: number; readonly maxDelayMs?: number; readonly maxAttempts?: number; readonly throttleWaitMs?: number }
+}
+
+/** Client layers pointed at running simulators, with their sandbox credentials. */
+export function layersForSandbox(sandbox: Sandbox, write: true, tuning?: ClientTuning): Layer.Layer<Writers>
+export function layersForSandbox(sandbox: Sandbox, write: false, tuning?: ClientTuning): Layer.Layer<Readers>
+export function layersForSandbox(sandbox: Sandbox, write: boolean, tuning: ClientTuning = {}): Layer.Layer<Writers> | Layer.Layer<Readers> {
+  const { username, secret, integrationCode } = sandbox.autotask.credentials
+  const autotaskOptions = {
+    credentials: { username, secret: Redacted.make(secret), integrationCode: Redacted.make(integrationCode), impersonationResourceId: undefined },
+    discoveryUrl: sandbox.autotask.discoveryUrl,
+    ...(tuning.retry ? { retry: { baseDelayMs: 500, maxDelayMs: 30_000, maxAttempts: 6, ...tuning.retry } } : {})
+  }
+  const qboOptions = { realmId: sandbox.realmId, apiBaseUrl: sandbox.qbo.baseUrl, ...(tuning.retry ? { retry: tuning.retry } : {}) }
+  const qboDeps = Layer.merge(layerQboAuthStatic(sandbox.realmId, sandbox.qbo.issueAccessToken(sandbox.realmId)), NodeHttpClient.layerUndici)
+  return write
+    ? Layer.merge(AutotaskClientLive.layer(autotaskOptions), layerQboClient(qboOptions).pipe(Layer.provide(qboDeps)))
+    : Layer.merge(AutotaskClientLive.readerLayer(autotaskOptions), layerQboReader(qboOptions).pipe(Layer.provide(qboDeps)))
+}
+
+/** The config a sandbox run uses: the sandbox's company, and nobody to notify. */
+export const sandboxConfig = (config: Config, sandbox: Sandbox): Config => ({
+  ...config,
+  qbo: { ...config.qbo, realmId: sandbox.realmId },
+  notifications: { webhook: undefined, email: undefined }
+})
+
 const sandboxConnection = <R>(config: Config, data: Option.Option<string>, write: boolean) =>
   Effect.gen(function*() {
     const sandbox = yield* Effect.acquireRelease(
@@ -81,23 +110,8 @@ const sandboxConnection = <R>(config: Config, data: Option.Option<string>, write
       }),
       (started) => Effect.promise(() => started.close())
     )
-    const { username, secret, integrationCode } = sandbox.autotask.credentials
-    const autotaskOptions = {
-      credentials: { username, secret: Redacted.make(secret), integrationCode: Redacted.make(integrationCode), impersonationResourceId: undefined },
-      discoveryUrl: sandbox.autotask.discoveryUrl
-    }
-    const qboOptions = { realmId: sandbox.realmId, apiBaseUrl: sandbox.qbo.baseUrl }
-    const qboDeps = Layer.merge(layerQboAuthStatic(sandbox.realmId, sandbox.qbo.issueAccessToken(sandbox.realmId)), NodeHttpClient.layerUndici)
-    const layer = write
-      ? Layer.merge(AutotaskClientLive.layer(autotaskOptions), layerQboClient(qboOptions).pipe(Layer.provide(qboDeps)))
-      : Layer.merge(AutotaskClientLive.readerLayer(autotaskOptions), layerQboReader(qboOptions).pipe(Layer.provide(qboDeps)))
-    // The sandbox is a demo: its own company, and nobody to notify.
-    const sandboxConfig: Config = {
-      ...config,
-      qbo: { ...config.qbo, realmId: sandbox.realmId },
-      notifications: { webhook: undefined, email: undefined }
-    }
-    return { config: sandboxConfig, layer: layer as Layer.Layer<R> } satisfies Connection<R>
+    const layer = write ? layersForSandbox(sandbox, true) : layersForSandbox(sandbox, false)
+    return { config: sandboxConfig(config, sandbox), layer: layer as Layer.Layer<R> } satisfies Connection<R>
   })
 
 const connect = <R>(config: Config, target: Target, write: boolean) =>

@@ -11,7 +11,7 @@ export const qboNameProblem = (kind: keyof typeof QBO_NAME_LIMITS, name: string)
   if (name.trim().length === 0) return `the ${kind} name is empty`
   if (/[:\t\n\r]/.test(name)) {
     const what = name.includes(":") ? "a colon" : "a tab or line break"
-    return `the ${kind} name ${JSON.stringify(name)} contains ${what}, which QBO does not allow (a colon separates sub-${kind}s)`
+    return `the ${kind} name "${name}" contains ${what}, which QBO does not allow (a colon separates sub-${kind}s)`
   }
   const limit = QBO_NAME_LIMITS[kind]
   if ([...name].length > limit) return `the ${kind} name is ${[...name].length} characters long; QBO allows at most ${limit}`

@@ -1,0 +1,180 @@
+/**
+ * apply against both simulators over loopback HTTP: convergence, idempotency, crash and
+ * fault recovery, dependency skips, journal hygiene.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import type { Config } from "../../src/config/types.ts"
+import type { ActionType } from "../../src/domain/plan.ts"
+import type { JournalEntry } from "../../src/reconcile/journal.ts"
+import { ownerOf, ownershipMarker } from "../../src/reconcile/marker.ts"
+import type { Sandbox } from "../../src/sandbox/sandbox.ts"
+import { billingCode, billingItem, company, config, invoice } from "../support/fixtures.ts"
+import { applyIn, daysAgo, planAndApply, planIn, withSandbox, writeDataset } from "../support/sandbox.ts"
+
+const cfg: Config = config({ sync: { timeZone: "UTC", voids: { sync: true, lookbackDays: 14 } } })
+const at = (date: string) => `${date}T00:00:00`
+
+/** A small mixed world: existing and new customers and items, a rejection, a repair, a void. */
+const mixedDataset = () =>
+  writeDataset({
+    autotask: {
+      Invoices: [
+        invoice(100, 1, 150, { invoiceDateTime: at(daysAgo(2)) }),
+        invoice(101, 2, 226.8, { invoiceDateTime: at(daysAgo(2)) }),
+        invoice(102, 3, -20, { invoiceDateTime: at(daysAgo(1)) }),
+        invoice(103, 1, 150, { invoiceDateTime: at(daysAgo(3)) }),
+        invoice(104, 1, 75, { invoiceDateTime: at(daysAgo(4)), isVoided: true, voidedDate: at(daysAgo(1)), invoiceNumber: "1004", webServiceDate: `${daysAgo(3)}T10:00:00Z` }),
+        invoice(105, 3, 99.99, { invoiceDateTime: at(daysAgo(1)) })
+      ],
+      BillingItems: [
+        billingItem(1, 100, 10, 2, 75),
+        billingItem(2, 101, 10, 1.5, 75),
+        billingItem(3, 101, 11, 3.175, 36.0000, { extendedPrice: 114.3 }),
+        billingItem(4, 102, 10, 1, -20),
+        billingItem(5, 103, 10, 2, 75),
+        billingItem(6, 104, 10, 1, 75),
+        billingItem(7, 105, 11, 1, 99.99)
+      ].map((item) => ({ ...item, itemDate: at(daysAgo(2)) })),
+      BillingCodes: [billingCode(10, "Managed Services"), billingCode(11, "Backup Monitoring", { description: "Daily backup checks" })],
+      Companies: [company(1, "Acme Corp"), company(2, "Globex Industrial"), company(3, "O'Brien \\ Sons")],
+      PaymentTerms: []
+    },
+    qbo: {
+      Item: [{ Id: "5", SyncToken: "0", Name: "Managed Services", Type: "Service", Active: true, IncomeAccountRef: { value: "1" } }],
+      Customer: [{ Id: "7", SyncToken: "0", DisplayName: "Acme Corp", Active: true }],
+      Invoice: [
+        {
+          Id: "900",
+          SyncToken: "0",
+          DocNumber: "1003",
+          TxnDate: daysAgo(3),
+          CustomerRef: { value: "7" },
+          PrivateNote: ownershipMarker(103),
+          Line: [{ DetailType: "SalesItemLineDetail", Amount: 150, SalesItemLineDetail: { ItemRef: { value: "5" }, Qty: 2, UnitPrice: 75 } }]
+        },
+        {
+          Id: "901",
+          SyncToken: "0",
+          DocNumber: "1004",
+          TxnDate: daysAgo(4),
+          CustomerRef: { value: "7" },
+          PrivateNote: ownershipMarker(104),
+          Line: [{ DetailType: "SalesItemLineDetail", Amount: 75, SalesItemLineDetail: { ItemRef: { value: "5" }, Qty: 1, UnitPrice: 75 } }]
+        }
+      ]
+    }
+  })
+
+const counts = (actions: ReadonlyArray<{ readonly type: ActionType }>) => {
+  const result: Partial<Record<ActionType, number>> = {}
+  for (const action of actions) result[action.type] = (result[action.type] ?? 0) + 1
+  return result
+}
+
+/** Every eligible Autotask invoice has exactly one QBO document of ours with its total. */
+const assertConverged = (sandbox: Sandbox) => {
+  const realm = sandbox.qbo.store(sandbox.realmId)
+  const owners = new Map<number, Array<Record<string, unknown>>>()
+  for (const entity of ["Invoice", "CreditMemo"] as const) {
+    for (const doc of realm.list(entity)) {
+      const owner = ownerOf(doc.PrivateNote as string | undefined)
+      if (owner !== undefined) owners.set(owner, [...(owners.get(owner) ?? []), doc])
+    }
+  }
+  for (const [id, docs] of owners) assert.strictEqual(docs.length, 1, `Autotask invoice ${id} has ${docs.length} QBO documents`)
+  for (const id of [100, 101, 103, 105]) {
+    const doc = owners.get(id)?.[0]
+    assert.isDefined(doc, `Autotask invoice ${id} has no QBO document`)
+    const autotask = sandbox.autotask.store.get("Invoices", id)!
+    assert.strictEqual(Number(doc!.TotalAmt).toFixed(2), Number(autotask.invoiceTotal).toFixed(2))
+    assert.strictEqual(autotask.invoiceNumber, doc!.DocNumber, `write-back of ${id}`)
+  }
+  assert.isUndefined(owners.get(102), "no document for the rejected negative invoice")
+  const names = realm.list("Customer").map((customer) => String(customer.DisplayName).toLowerCase())
+  assert.strictEqual(new Set(names).size, names.length, "no duplicate customers")
+}
+
+describe("apply (integration)", () => {
+  it.live("converges a mixed dataset, after which the plan is empty and a second apply writes nothing", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const sandbox = yield* withSandbox({ dataDir: yield* Effect.promise(mixedDataset) })
+      const journal: Array<JournalEntry> = []
+      const first = yield* planAndApply(sandbox, cfg, journal)
+      assert.deepStrictEqual(counts(first.plan.actions), {
+        "item.create": 1,
+        "customer.create": 2,
+        "invoice.create": 3,
+        "invoice.void": 1,
+        "autotask.writeback": 4,
+        "invoice.reject": 1
+      })
+      assert.deepStrictEqual(first.report.counts, { applied: 11, adopted: 0, failed: 0, skipped: 0, rejected: 1 })
+      assertConverged(sandbox)
+      const voided = sandbox.qbo.store(sandbox.realmId).get("Invoice", "901")!
+      assert.strictEqual(Number(voided.data.TotalAmt), 0)
+
+      const second = yield* planIn(sandbox, cfg)
+      assert.deepStrictEqual(second.actions.map((action) => action.type), ["invoice.reject"])
+      const writesBefore = sandbox.qbo.writeCount() + sandbox.autotask.writeCount()
+      const report = yield* applyIn(sandbox, second)
+      assert.strictEqual(sandbox.qbo.writeCount() + sandbox.autotask.writeCount(), writesBefore)
+      assert.deepStrictEqual(report.counts, { applied: 0, adopted: 0, failed: 0, skipped: 0, rejected: 1 })
+      assert.strictEqual(second.checksum, (yield* planIn(sandbox, cfg)).checksum, "same world, same checksum")
+
+      const actions = journal.filter((entry) => entry.event === "action")
+      assert.strictEqual(actions.length, 12)
+      assert.isTrue(actions.every((entry) => entry.runId === "test" && typeof entry.status === "string"))
+      const text = JSON.stringify(journal)
+      assert.notInclude(text, sandbox.autotask.credentials.secret)
+      assert.notInclude(text, sandbox.autotask.credentials.integrationCode)
+    })))
+
+  it.live("never duplicates when QBO commits a batch but the response is lost", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const sandbox = yield* withSandbox({ dataDir: yield* Effect.promise(mixedDataset) })
+      sandbox.qbo.injectFault({ kind: "loseResponse", times: 2, match: { path: "/batch" } })
+      const { report } = yield* planAndApply(sandbox, cfg)
+      assert.strictEqual(report.counts.failed, 0)
+      assert.isAtLeast(sandbox.qbo.requests.filter((entry) => entry.outcome === "replayed").length, 2)
+      assertConverged(sandbox)
+    })))
+
+  it.live("finishes write-backs on the next run when Autotask failed them, without touching QBO again", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const sandbox = yield* withSandbox({ dataDir: yield* Effect.promise(mixedDataset) })
+      sandbox.autotask.setOptions({ faults: { noopWriteRate: 1 } })
+      const first = yield* planAndApply(sandbox, cfg)
+      assert.strictEqual(first.report.counts.failed, 4, "every write-back is detected as not applied")
+      assert.match(first.report.outcomes.find((outcome) => outcome.status === "failed")!.message, /did not|not applied|ignored/i)
+
+      sandbox.autotask.setOptions({ faults: { noopWriteRate: 0 } })
+      const second = yield* planIn(sandbox, cfg)
+      assert.deepStrictEqual(counts(second.actions), { "autotask.writeback": 4, "invoice.reject": 1 })
+      const qboWrites = sandbox.qbo.writeCount()
+      const report = yield* applyIn(sandbox, second)
+      assert.strictEqual(report.counts.failed, 0)
+      assert.strictEqual(sandbox.qbo.writeCount(), qboWrites, "the repair run writes only to Autotask")
+      assertConverged(sandbox)
+    })))
+
+  it.live("skips actions whose dependency failed and carries on with independent ones", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const sandbox = yield* withSandbox({ dataDir: yield* Effect.promise(mixedDataset) })
+      // The first batch (items and customers) fails on every retry; documents come next.
+      sandbox.qbo.injectFault({ kind: "http500", times: 8, match: { path: "/batch" } })
+      const { report } = yield* planAndApply(sandbox, cfg)
+      const status = (address: string) => report.outcomes.find((outcome) => outcome.address === address)?.status
+      assert.strictEqual(status("customer:Globex Industrial"), "failed")
+      assert.strictEqual(status("item:Backup Monitoring"), "failed")
+      assert.strictEqual(status("invoice:101"), "skipped")
+      assert.strictEqual(status("writeback:101"), "skipped")
+      assert.strictEqual(status("invoice:100"), "applied", "an invoice for an existing customer and item does not wait")
+      assert.strictEqual(status("writeback:100"), "applied")
+      assert.match(report.outcomes.find((outcome) => outcome.address === "invoice:101")!.message, /skipped because (customer|item):.* did not succeed/)
+
+      const { report: next } = yield* planAndApply(sandbox, cfg)
+      assert.strictEqual(next.counts.failed, 0)
+      assertConverged(sandbox)
+    })))
+})
