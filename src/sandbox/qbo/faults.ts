@@ -77,7 +77,7 @@ export const Faults = {
   business: (reason: string, element = ""): SimFault =>
     validation("6000", "A business validation error has occurred while processing your request", `Business Validation Error: ${reason}`, element),
   transient: (): SimFault =>
-    validation("6000", "A business validation error has occurred while processing your request", TRANSIENT_DETAIL),
+    validation("6000", "A business validation error has occurred while processing your request", `Business Validation Error: ${TRANSIENT_DETAIL}`),
   duplicateName: (detail: string): SimFault =>
     validation("6240", "Duplicate Name Exists Error", `The name supplied already exists. : ${detail}`),
   duplicateDocNumber: (docNumber: string, txnType: string, txnId: string): SimFault =>
