@@ -5,11 +5,12 @@
 import { fileURLToPath } from "node:url"
 import {
   type AutotaskSimOptionsInput,
+  type AutotaskSimulatorCredentials,
   type AutotaskSimulator,
   loadAutotaskDataset,
   startAutotaskSimulator
 } from "./autotask/index.ts"
-import { loadQboSandbox, type QboSimOptionsInput, type QboSimulator, startQboSimulator } from "./qbo/index.ts"
+import { loadQboSandbox, type QboSandboxOAuth, type QboSimOptionsInput, type QboSimulator, startQboSimulator } from "./qbo/index.ts"
 
 /** The bundled demo dataset (an MSP with ~25 companies and ~60 invoices). */
 export const DEMO_DATA_DIR = fileURLToPath(new URL("./data/demo", import.meta.url))
@@ -19,6 +20,9 @@ export interface SandboxOptions {
   readonly host?: string
   readonly autotaskPort?: number
   readonly qboPort?: number
+  /** Credentials the simulators accept (defaults: the documented sandbox ones). */
+  readonly autotaskCredentials?: AutotaskSimulatorCredentials
+  readonly qboOAuth?: QboSandboxOAuth
   /** Override the dataset's sandbox.yaml options. */
   readonly autotask?: AutotaskSimOptionsInput
   readonly qbo?: QboSimOptionsInput
@@ -40,13 +44,15 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     data: autotaskData,
     ...(options.host ? { host: options.host } : {}),
     ...(options.autotaskPort !== undefined ? { port: options.autotaskPort } : {}),
-    ...(options.autotask ? { options: options.autotask } : {})
+    ...(options.autotask ? { options: options.autotask } : {}),
+    ...(options.autotaskCredentials ? { credentials: options.autotaskCredentials } : {})
   })
   const qbo = await startQboSimulator({
     realms: qboData.realms,
     options: { ...qboData.options, ...options.qbo },
     ...(options.host ? { host: options.host } : {}),
-    ...(options.qboPort !== undefined ? { port: options.qboPort } : {})
+    ...(options.qboPort !== undefined ? { port: options.qboPort } : {}),
+    ...(options.qboOAuth ? { oauth: options.qboOAuth } : {})
   }).catch(async (error: unknown) => {
     await autotask.close()
     throw error

@@ -1,0 +1,136 @@
+/**
+ * The real CLI in a child process against simulators started here, through the endpoint
+ * override variables and the real OAuth refresh flow: exit codes, saved plans, stale plans,
+ * safety limits, confirmation, and that no secret ever reaches output, plans or journals.
+ */
+import { readdir, readFile, stat, writeFile } from "node:fs/promises"
+import { join } from "node:path"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { planProblem } from "../../src/reconcile/planFile.ts"
+import { runCli, sandboxEnv, writeConfig } from "../support/cli.ts"
+import { mixedDataset } from "../support/datasets.ts"
+import { withSandbox } from "../support/sandbox.ts"
+
+const SECRETS = {
+  autotaskSecret: "AT-SECRET-7a1c9e55-do-not-print",
+  integrationCode: "ATINTEGRATION-SECRET-42f0",
+  qboClientSecret: "QBO-CLIENT-SECRET-0b9d21",
+  refreshToken: "RT1-SECRET-REFRESH-TOKEN-8c3e"
+}
+
+const sandboxWithSecrets = Effect.gen(function*() {
+  return yield* withSandbox({
+    dataDir: yield* Effect.promise(mixedDataset),
+    autotaskCredentials: { username: "api-user@msp.test", secret: SECRETS.autotaskSecret, integrationCode: SECRETS.integrationCode },
+    qboOAuth: { clientId: "ABtestclient", clientSecret: SECRETS.qboClientSecret, refreshTokens: [SECRETS.refreshToken] }
+  })
+})
+
+const assertNoSecrets = (text: string, where: string) => {
+  for (const [name, value] of Object.entries(SECRETS)) assert.notInclude(text, value, `${name} leaked into ${where}`)
+}
+
+const readAll = async (dir: string): Promise<string> => {
+  const files = await readdir(dir, { recursive: true }).catch(() => [] as Array<string>)
+  const texts = await Promise.all(files.map((file) => readFile(join(dir, String(file)), "utf8").catch(() => "")))
+  return texts.join("\n")
+}
+
+describe("atqbo CLI end to end", () => {
+  it.live("plan never writes; --detailed-exitcode says 2; a saved plan applies and the next plan is clean", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const sandbox = yield* sandboxWithSecrets
+      const env = sandboxEnv(sandbox)
+      const { dir, stateDir } = yield* Effect.promise(() => writeConfig(sandbox.realmId, { sync: "  voids:\n    sync: true" }))
+      const planFile = join(stateDir, "plan.json")
+
+      const plan = yield* Effect.promise(() => runCli(["plan", "--config", dir, "--out", planFile, "--detailed-exitcode"], { env }))
+      assert.strictEqual(plan.code, 2, plan.stderr)
+      assert.match(plan.stdout, /Plan: 3 invoices, 2 customers, 1 item to create; 1 invoice to void; 4 write-backs; 1 error; 0 warnings\./)
+      assert.strictEqual(sandbox.qbo.writeCount(), 0, "plan wrote to QBO")
+      assert.strictEqual(sandbox.autotask.writeCount(), 0, "plan wrote to Autotask")
+      const saved = JSON.parse(yield* Effect.promise(() => readFile(planFile, "utf8")))
+      assert.isUndefined(planProblem(saved))
+
+      const show = yield* Effect.promise(() => runCli(["show", planFile, "--format", "markdown"]))
+      assert.strictEqual(show.code, 0, show.stderr)
+      assert.include(show.stdout, "#### ❌ Errors (1)")
+
+      const apply = yield* Effect.promise(() => runCli(["apply", planFile, "--config", dir], { env }))
+      assert.strictEqual(apply.code, 0, apply.stderr + apply.stdout)
+      assert.match(apply.stdout, /Apply: 11 applied, 0 adopted, 0 failed, 0 skipped, 1 rejected\./)
+
+      const again = yield* Effect.promise(() => runCli(["plan", "--config", dir, "--detailed-exitcode", "--format", "json"], { env }))
+      assert.strictEqual(again.code, 0, again.stderr)
+      assert.deepStrictEqual(JSON.parse(again.stdout).actions.map((action: { type: string }) => action.type), ["invoice.reject"])
+
+      // The rotated refresh token was stored, 0600, and no secret appeared anywhere.
+      const token = yield* Effect.promise(() => stat(join(stateDir, "qbo-token.json")))
+      assert.strictEqual(token.mode & 0o777, 0o600)
+      for (const [where, text] of [["plan output", plan.stdout + plan.stderr], ["apply output", apply.stdout + apply.stderr], ["plan file", JSON.stringify(saved)]] as const) {
+        assertNoSecrets(text, where)
+      }
+      assertNoSecrets(yield* Effect.promise(() => readAll(join(stateDir, "journal"))), "the journal")
+    })), 60_000)
+
+  it.live("refuses a stale plan and a plan over the safety limits, writing nothing", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const sandbox = yield* sandboxWithSecrets
+      const env = sandboxEnv(sandbox)
+      const { dir, stateDir } = yield* Effect.promise(() => writeConfig(sandbox.realmId, { top: "limits:\n  maxInvoices: 1" }))
+      const planFile = join(stateDir, "plan.json")
+      assert.strictEqual((yield* Effect.promise(() => runCli(["plan", "--config", dir, "--out", planFile], { env }))).code, 0)
+
+      const limited = yield* Effect.promise(() => runCli(["apply", planFile, "--config", dir], { env }))
+      assert.strictEqual(limited.code, 1)
+      assert.include(limited.stderr, "refusing to apply: the plan exceeds the safety limits in atqbo.yaml; nothing was written.")
+      assert.include(limited.stderr, "3 new QBO invoices and credit memos planned, limit maxInvoices: 1")
+      assert.include(limited.stderr, "--force")
+      assert.strictEqual(sandbox.qbo.writeCount() + sandbox.autotask.writeCount(), 0)
+
+      // Someone syncs one invoice meanwhile: the saved plan is now stale.
+      const one = yield* Effect.promise(() => runCli(["apply", "--config", dir, "--invoice", "100", "--auto-approve"], { env }))
+      assert.strictEqual(one.code, 0, one.stderr + one.stdout)
+      const writes = sandbox.qbo.writeCount() + sandbox.autotask.writeCount()
+      const stale = yield* Effect.promise(() => runCli(["apply", planFile, "--config", dir, "--force"], { env }))
+      assert.strictEqual(stale.code, 1)
+      assert.include(stale.stderr, "stale plan: Autotask or QBO changed since the plan was made")
+      assert.match(stale.stderr, /invoice \(invoice\.create\): 3 in the saved plan, 2 now/)
+      assert.strictEqual(sandbox.qbo.writeCount() + sandbox.autotask.writeCount(), writes, "a stale plan writes nothing")
+
+      const forced = yield* Effect.promise(() => runCli(["apply", "--config", dir, "--auto-approve", "--force"], { env }))
+      assert.strictEqual(forced.code, 0, forced.stderr)
+    })), 60_000)
+
+  it.live("asks before applying, refuses a tampered plan, and fails cleanly on bad credentials", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const sandbox = yield* sandboxWithSecrets
+      const env = sandboxEnv(sandbox)
+      const { dir, stateDir } = yield* Effect.promise(() => writeConfig(sandbox.realmId))
+
+      const unconfirmed = yield* Effect.promise(() => runCli(["apply", "--config", dir], { env }))
+      assert.strictEqual(unconfirmed.code, 1)
+      assert.include(unconfirmed.stderr, "refusing to apply without confirmation")
+      assert.strictEqual(sandbox.qbo.writeCount(), 0)
+
+      const planFile = join(stateDir, "plan.json")
+      yield* Effect.promise(() => runCli(["plan", "--config", dir, "--out", planFile], { env }))
+      const tampered = JSON.parse(yield* Effect.promise(() => readFile(planFile, "utf8")))
+      tampered.actions[0].payload.DisplayName = "Mallory Ltd"
+      yield* Effect.promise(() => writeFile(planFile, JSON.stringify(tampered)))
+      const refused = yield* Effect.promise(() => runCli(["apply", planFile, "--config", dir], { env }))
+      assert.strictEqual(refused.code, 1)
+      assert.include(refused.stderr, "the file was edited after `atqbo plan` wrote it")
+
+      const badAutotask = yield* Effect.promise(() => runCli(["plan", "--config", dir], { env: { ...env, AUTOTASK_SECRET: "wrong-secret" } }))
+      assert.strictEqual(badAutotask.code, 1)
+      assert.match(badAutotask.stderr, /error: .*Autotask/)
+      // A fresh token store (the first one already holds a valid access token).
+      const fresh = yield* Effect.promise(() => writeConfig(sandbox.realmId))
+      const noQbo = yield* Effect.promise(() => runCli(["plan", "--config", fresh.dir], { env: { ...env, QBO_CLIENT_SECRET: "" } }))
+      assert.strictEqual(noQbo.code, 1)
+      assert.match(noQbo.stderr, /QBO_CLIENT_SECRET/)
+      for (const result of [unconfirmed, refused, badAutotask, noQbo]) assertNoSecrets(result.stdout + result.stderr, "error output")
+    })), 60_000)
+})
