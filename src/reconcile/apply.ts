@@ -9,7 +9,8 @@ import { Effect } from "effect"
 import { AutotaskWriter } from "../autotask/AutotaskClient.ts"
 import type { AtInvoiceWrite } from "../autotask/model.ts"
 import { ACTION_PHASE, type ActionType, type Json, type Plan, type PlanAction } from "../domain/plan.ts"
-import type { QboCustomer, QboItem } from "../qbo/model.ts"
+import { isTransient6000 } from "../qbo/errors.ts"
+import type { QboCustomer, QboFaultError, QboItem } from "../qbo/model.ts"
 import { type QboBatchItem, type QboBatchResult, QboReader, QboWriter } from "../qbo/QboClient.ts"
 import { Journal } from "./journal.ts"
 import { Progress } from "./progress.ts"
@@ -38,6 +39,9 @@ export interface ApplyReport {
 }
 
 export const BATCH_SIZE = 30
+/** Re-submissions of batch items that failed transiently (6000 "unexpected", 10000, 3001). */
+const ITEM_RETRIES = 4
+const ITEM_RETRY_DELAY_MS = 250
 const BATCH_CONCURRENCY = 3
 const SEND_CONCURRENCY = 4
 const WRITEBACK_CONCURRENCY = 3
@@ -55,6 +59,10 @@ const faultText = (result: Extract<QboBatchResult, { ok: false }>): { code: stri
     message: result.fault.Error.map((error) => `${error.Message}${error.Detail ? `: ${error.Detail}` : ""} (code ${error.code})`).join("; ")
   }
 }
+
+const TRANSIENT_CODES = new Set(["10000", "3001"])
+const isTransientFault = (errors: ReadonlyArray<QboFaultError>): boolean =>
+  isTransient6000(errors) || errors.some((error) => TRANSIENT_CODES.has(error.code))
 
 const errorText = (error: unknown): { code: string | undefined; message: string } => {
   const record = error as { message?: unknown; code?: unknown }
@@ -120,9 +128,62 @@ export const applyPlan = Effect.fn("apply")(function*(plan: Plan, options: { rea
   // -------------------------------------------------------------------------------------------
   // QBO writes through /batch (creates and voids)
 
+  type Ready = { readonly action: PlanAction; readonly item: QboBatchItem; readonly requestId: string }
+
+  const recordResult = (entry: Ready, result: QboBatchResult | undefined, request: Record<string, unknown>) =>
+    Effect.gen(function*() {
+      if (!result) return yield* record(entry.action, { status: "failed", message: "QBO's batch response had no result for this item" }, undefined, request)
+      if (result.ok) {
+        const entity = result.entity
+        return yield* record(entry.action, {
+          status: "applied",
+          message: `${entry.item.operation === "void" ? "voided" : "created"} QBO ${entry.item.entity} ${String(entity.Id ?? "")}`.trim(),
+          ...(typeof entity.Id === "string" ? { qboId: entity.Id } : {}),
+          ...(typeof entity.DocNumber === "string" ? { docNumber: entity.DocNumber } : {})
+        }, entity, request)
+      }
+      const { code, message } = faultText(result)
+      const existing = code === "6240" ? yield* adoptExisting(entry.action) : undefined
+      if (existing) {
+        return yield* record(entry.action, {
+          status: "adopted",
+          message: `QBO already had "${entry.action.name}" (Id ${String(existing.Id)}); using it`,
+          qboId: String(existing.Id),
+          code
+        }, existing, request)
+      }
+      yield* record(entry.action, { status: "failed", message, ...(code ? { code } : {}) }, undefined, request)
+    })
+
+  /** Submits one batch; items failing with a transient fault are re-submitted in a new batch. */
+  const submit = (ready: ReadonlyArray<Ready>) =>
+    Effect.gen(function*() {
+      let pending = ready
+      const itemIds = ready.map((entry) => entry.requestId)
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        const salt = attempt === 0 ? "" : `retry-${attempt}-${startedAt.toISOString().slice(0, 10)}`
+        const batchId = batchRequestIdFor(realmId, pending === ready ? itemIds : pending.map((entry) => entry.requestId), salt)
+        const results = yield* writer.batch(pending.map((entry) => entry.item), batchId).pipe(Effect.result)
+        const retry: Array<Ready> = []
+        for (const entry of pending) {
+          const request = { operation: entry.item.operation, entity: entry.item.entity, batchRequestId: batchId, bId: entry.item.bId, attempt }
+          if (results._tag === "Failure") {
+            const { code, message } = errorText(results.failure)
+            yield* record(entry.action, { status: "failed", message, ...(code ? { code } : {}) }, undefined, request)
+            continue
+          }
+          const result = results.success.find((candidate) => candidate.bId === entry.item.bId)
+          if (result && !result.ok && isTransientFault(result.fault.Error) && attempt < ITEM_RETRIES) retry.push(entry)
+          else yield* recordResult(entry, result, request)
+        }
+        pending = retry
+        if (pending.length > 0) yield* Effect.sleep(ITEM_RETRY_DELAY_MS * 2 ** attempt)
+      }
+    })
+
   const runBatch = (actions: ReadonlyArray<PlanAction>) =>
     Effect.gen(function*() {
-      const ready: Array<{ action: PlanAction; item: QboBatchItem; requestId: string }> = []
+      const ready: Array<Ready> = []
       for (const action of actions) {
         const dependency = blockedBy(action)
         if (dependency) {
@@ -131,54 +192,18 @@ export const applyPlan = Effect.fn("apply")(function*(plan: Plan, options: { rea
         }
         const payload = yield* prepare(action, action.payload)
         if (payload === undefined || action.target.system !== "qbo") continue
-        const operation = action.target.operation === "void" ? "void" : "create"
         ready.push({
           action,
           requestId: requestIdFor(realmId, action.address, payload),
           item: {
             bId: String(ready.length),
-            operation,
+            operation: action.target.operation === "void" ? "void" : "create",
             entity: action.target.entity,
             body: payload as Record<string, unknown>
           }
         })
       }
-      if (ready.length === 0) return
-      const batchId = batchRequestIdFor(realmId, ready.map((entry) => entry.requestId))
-      const results = yield* writer.batch(ready.map((entry) => entry.item), batchId).pipe(Effect.result)
-      for (const entry of ready) {
-        const request = { operation: entry.item.operation, entity: entry.item.entity, batchRequestId: batchId, bId: entry.item.bId }
-        if (results._tag === "Failure") {
-          const { code, message } = errorText(results.failure)
-          yield* record(entry.action, { status: "failed", message, ...(code ? { code } : {}) }, undefined, request)
-          continue
-        }
-        const result = results.success.find((candidate) => candidate.bId === entry.item.bId)
-        if (!result) {
-          yield* record(entry.action, { status: "failed", message: "QBO's batch response had no result for this item" }, undefined, request)
-        } else if (result.ok) {
-          const entity = result.entity
-          yield* record(entry.action, {
-            status: "applied",
-            message: `${entry.item.operation === "void" ? "voided" : "created"} QBO ${entry.item.entity} ${String(entity.Id ?? "")}`.trim(),
-            ...(typeof entity.Id === "string" ? { qboId: entity.Id } : {}),
-            ...(typeof entity.DocNumber === "string" ? { docNumber: entity.DocNumber } : {})
-          }, entity, request)
-        } else {
-          const { code, message } = faultText(result)
-          const existing = code === "6240" ? yield* adoptExisting(entry.action) : undefined
-          if (existing) {
-            yield* record(entry.action, {
-              status: "adopted",
-              message: `QBO already had "${entry.action.name}" (Id ${String(existing.Id)}); using it`,
-              qboId: String(existing.Id),
-              code
-            }, existing, request)
-          } else {
-            yield* record(entry.action, { status: "failed", message, ...(code ? { code } : {}) }, undefined, request)
-          }
-        }
-      }
+      if (ready.length > 0) yield* submit(ready)
     })
 
   const runBatches = (actions: ReadonlyArray<PlanAction>) => {

@@ -14,8 +14,12 @@ const digest = (parts: ReadonlyArray<string>, length: number): string =>
 export const requestIdFor = (realmId: string, address: string, payload: unknown): string =>
   `aq-${digest([realmId, address, canonicalJson(payload)], 31)}`
 
-/** For a batch: derived from every item's own request id, in order. */
-export const batchRequestIdFor = (realmId: string, itemIds: ReadonlyArray<string>): string =>
-  `aqb${digest([realmId, ...itemIds], 31)}`
+/**
+ * For a batch: derived from every item's own request id, in order. A `salt` distinguishes a
+ * re-submission of items that failed transiently: QBO may have stored the first batch's
+ * response with those failures, and replaying it would fail them forever.
+ */
+export const batchRequestIdFor = (realmId: string, itemIds: ReadonlyArray<string>, salt = ""): string =>
+  `aqb${digest([realmId, ...itemIds, ...(salt ? [salt] : [])], 31)}`
 
 export const MAX_REQUEST_ID_LENGTH = 50

@@ -125,4 +125,17 @@ describe("apply (integration)", () => {
       assert.strictEqual(next.counts.failed, 0)
       assertConverged(sandbox)
     })))
+
+  it.live("re-submits batch items that fail with QBO's transient error and converges", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const sandbox = yield* withSandbox({ dataDir: yield* Effect.promise(mixedDataset) })
+      sandbox.qbo.setOptions({ faults: { seed: 7, transientErrorRate: 0.3 } })
+      const { report } = yield* planAndApply(sandbox, cfg)
+      assert.strictEqual(report.counts.failed, 0, JSON.stringify(report.outcomes.filter((outcome) => outcome.status === "failed")))
+      sandbox.qbo.setOptions({ faults: { transientErrorRate: 0 } })
+      const batches = Object.entries(sandbox.qbo.counts()).filter(([key]) => key.includes("batch")).reduce((sum, [, n]) => sum + n, 0)
+      assert.isAbove(batches, 2, "some items were re-submitted in a further batch")
+      assertConverged(sandbox)
+      assert.deepStrictEqual((yield* planIn(sandbox, cfg)).actions.map((action) => action.type), ["invoice.reject"])
+    })))
 })
