@@ -65,6 +65,12 @@ export const invoiceTotal = (invoice: AtInvoice): Money.Decimal => Money.fromApi
 export const autotaskNumberOf = (invoice: AtInvoice, errorMarker: string): string | undefined =>
   blank(invoice.invoiceNumber) || invoice.invoiceNumber === errorMarker ? undefined : invoice.invoiceNumber!
 
+/** "Autotask invoice T2026.0042 (id 29684133)", or "Autotask invoice id 29684133" when unnumbered. */
+export const invoiceLabel = (invoice: AtInvoice, ctx: PlanContext): string => {
+  const number = autotaskNumberOf(invoice, ctx.config.sync.errorMarker.value)
+  return number ? `Autotask invoice ${number} (id ${invoice.id})` : `Autotask invoice id ${invoice.id}`
+}
+
 // ---------------------------------------------------------------------------------------------
 // Customers
 

@@ -29,6 +29,7 @@ import type {
   QboTerm
 } from "../qbo/model.ts"
 import { QboReader, qboString } from "../qbo/QboClient.ts"
+import { ownerOf } from "./marker.ts"
 import { Progress } from "./progress.ts"
 import type { Snapshot, Window } from "./snapshot.ts"
 
@@ -47,7 +48,8 @@ export const windowFor = (config: Config, request: WindowRequest, now: Date): Wi
     until: request.until ?? today,
     timeZone: config.sync.timeZone,
     invoiceIds: request.invoiceIds && request.invoiceIds.length > 0 ? [...request.invoiceIds] : undefined,
-    voidsSince: addDays(today, -config.sync.voids.lookbackDays)
+    voidsSince: addDays(today, -config.sync.voids.lookbackDays),
+    paymentsSince: addDays(today, -config.payments.lookbackDays)
   }
 }
 
@@ -88,6 +90,25 @@ const readInvoices = Effect.fn("observe.invoices")(function*(config: Config, win
   const voidedInside = (invoice: AtInvoice) =>
     invoice.isVoided && !!invoice.voidedDate && autotaskDate(invoice.voidedDate, window.timeZone) >= window.voidsSince
   return byId([...inWindow.filter(inside), ...recentVoids.filter(voidedInside)])
+})
+
+/**
+ * Payment sync: QBO payments dated in the payments window, the QBO invoices they apply to
+ * that the main read did not cover, and the Autotask invoices those belong to (by marker).
+ */
+const readPayments = Effect.fn("observe.payments")(function*(window: Window, known: ReadonlyArray<AtInvoice>, documents: ReadonlyArray<QboSalesDocument>) {
+  const autotask = yield* AutotaskReader
+  const qbo = yield* QboReader
+  const payments = yield* qbo.queryAll<QboPayment>("Payment", `TxnDate >= ${qboString(window.paymentsSince)}`)
+  const seen = new Set(documents.map((doc) => doc.Id))
+  const linked = unique(payments.flatMap((payment) =>
+    (payment.Line ?? []).flatMap((line) => line.LinkedTxn.filter((link) => link.TxnType === "Invoice").map((link) => link.TxnId))
+  )).filter((id) => !seen.has(id))
+  const more = yield* qbo.queryIn<QboSalesDocument>("Invoice", "Id", linked)
+  const knownIds = new Set(known.map((invoice) => invoice.id))
+  const owners = unique([...documents, ...more].map((doc) => ownerOf(doc.PrivateNote))).filter((id) => !knownIds.has(id))
+  const invoices = yield* autotask.queryIn<AtInvoice>("Invoices", "id", owners)
+  return { payments, documents: more, invoices }
 })
 
 export const observe = Effect.fn("observe")(function*(config: Config, request: WindowRequest) {
@@ -171,6 +192,10 @@ export const observe = Effect.fn("observe")(function*(config: Config, request: W
     ? yield* autotask.queryIn<AtTaxCategory>("TaxCategories", "id", missingCategories)
     : []
 
+  const paid = config.payments.sync
+    ? yield* readPayments(window, invoices, [...qboInvoices])
+    : { payments: [] as ReadonlyArray<QboPayment>, documents: [] as ReadonlyArray<QboSalesDocument>, invoices: [] as ReadonlyArray<AtInvoice> }
+
   const snapshot: Snapshot = {
     window,
     autotask: {
@@ -181,16 +206,17 @@ export const observe = Effect.fn("observe")(function*(config: Config, request: W
       contacts,
       paymentTerms,
       taxCategories: [...taxCategories, ...moreCategories],
-      taxRegions: []
+      taxRegions: [],
+      paidInvoices: paid.invoices
     },
     qbo: {
       realmId: qbo.realmId,
       ...reference,
       vendors,
       employees,
-      invoices: qboInvoices,
+      invoices: [...qboInvoices, ...paid.documents],
       creditMemos,
-      payments: [] as ReadonlyArray<QboPayment>
+      payments: paid.payments
     }
   }
   return snapshot

@@ -30,11 +30,13 @@ import {
   type DesiredDocument,
   desiredDocument,
   expectedDocNumber,
+  invoiceLabel,
   invoiceTotal,
   itemAddress,
   refTo
 } from "./desired.ts"
 import { nameKey } from "./names.ts"
+import { planPayments } from "./payments.ts"
 import type { Snapshot } from "./snapshot.ts"
 
 export interface PlanMeta {
@@ -86,11 +88,6 @@ const retarget = (value: Json, from: string, to: string): Json => {
     return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, retarget(entry as Json, from, to)]))
   }
   return value
-}
-
-const invoiceLabel = (invoice: AtInvoice, ctx: PlanContext): string => {
-  const number = autotaskNumberOf(invoice, ctx.config.sync.errorMarker.value)
-  return number ? `Autotask invoice ${number} (id ${invoice.id})` : `Autotask invoice id ${invoice.id}`
 }
 
 const rejectAction = (invoice: AtInvoice, reasons: ReadonlyArray<string>, ctx: PlanContext): PlanAction => {
@@ -451,6 +448,9 @@ export const buildPlan = (snapshot: Snapshot, config: Config, meta: PlanMeta): P
   const builder = new PlanBuilder()
   const invoices = [...snapshot.autotask.invoices].sort((a, b) => a.id - b.id)
   for (const invoice of invoices) planInvoice(invoice, builder, ctx)
+  const payments = planPayments([...invoices, ...snapshot.autotask.paidInvoices], ctx)
+  for (const action of payments.actions) builder.add(action)
+  builder.warnings.push(...payments.warnings)
   const actions = [...builder.actions.values()].sort((a, b) => compareStrings(actionKey(a), actionKey(b)))
   const warnings = [...settingsWarnings(ctx), ...builder.warnings]
   const counts = Object.fromEntries(ALL_TYPES.map((type) => [type, 0])) as Record<ActionType, number>

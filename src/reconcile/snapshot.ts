@@ -35,6 +35,8 @@ export interface Window {
   readonly invoiceIds: ReadonlyArray<number> | undefined
   /** Voided invoices are considered when voided on or after this date. */
   readonly voidsSince: string
+  /** Payments dated on or after this date are read (payment sync). */
+  readonly paymentsSince: string
 }
 
 export interface AutotaskSnapshot {
@@ -48,6 +50,8 @@ export interface AutotaskSnapshot {
   readonly paymentTerms: ReadonlyArray<AtPaymentTerm>
   readonly taxCategories: ReadonlyArray<AtTaxCategory>
   readonly taxRegions: ReadonlyArray<AtTaxRegion>
+  /** Older synced invoices that QBO payments in the payments window refer to (payment sync). */
+  readonly paidInvoices: ReadonlyArray<AtInvoice>
 }
 
 export interface QboSnapshot {
@@ -67,7 +71,7 @@ export interface QboSnapshot {
   /** QBO documents dated in the window, plus those whose DocNumber an Autotask invoice names. */
   readonly invoices: ReadonlyArray<QboSalesDocument>
   readonly creditMemos: ReadonlyArray<QboSalesDocument>
-  /** Payments linked to owned invoices (payment sync). */
+  /** Payments dated in the payments window (payment sync); the invoices they apply to are in `invoices`. */
   readonly payments: ReadonlyArray<QboPayment>
 }
 

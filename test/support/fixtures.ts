@@ -145,7 +145,7 @@ export interface World {
 }
 
 export const snapshot = (world: World): Snapshot => ({
-  window: { since: "2026-11-12", until: "2026-11-26", timeZone: "America/Chicago", invoiceIds: undefined, voidsSince: "2026-11-12" },
+  window: { since: "2026-11-12", until: "2026-11-26", timeZone: "America/Chicago", invoiceIds: undefined, voidsSince: "2026-11-12", paymentsSince: "2026-09-27" },
   autotask: {
     invoices: [],
     billingItems: [],
@@ -155,6 +155,7 @@ export const snapshot = (world: World): Snapshot => ({
     paymentTerms: [],
     taxCategories: [],
     taxRegions: [],
+    paidInvoices: [],
     ...world.autotask
   },
   qbo: {
