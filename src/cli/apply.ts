@@ -16,7 +16,7 @@ import { notify } from "../reconcile/notify.ts"
 import { readPlanFile } from "../reconcile/planFile.ts"
 import { limitViolations, SafetyLimitExceeded } from "../reconcile/safety.ts"
 import { addressChanges, countChanges, StalePlan } from "../reconcile/stale.ts"
-import { annotationLines, applyAnnotations, applySummary } from "../render/github.ts"
+import { annotationLines, applyAnnotations, applySummary, planAnnotations } from "../render/github.ts"
 import { renderReportText } from "../render/report.ts"
 import { renderText } from "../render/text.ts"
 import { configFlag, dataFlag, loadConfig, sandboxFlag, windowFlags, windowRequest } from "./common.ts"
@@ -84,7 +84,9 @@ export const applyCommand = Command.make(
           Effect.provide(Journal.file(connected.journal.dir, runId, new Date()))
         )
         if (flags.format === "github") {
-          for (const line of annotationLines(applyAnnotations(report))) yield* Console.log(line)
+          // Failures and rejections, then the plan's warnings (drift seen by the schedule).
+          const warnings = planAnnotations(plan).filter((annotation) => annotation.level === "warning")
+          for (const line of annotationLines([...applyAnnotations(report), ...warnings])) yield* Console.log(line)
           const summaryFile = process.env.GITHUB_STEP_SUMMARY
           if (summaryFile) yield* Effect.promise(() => appendFile(summaryFile, applySummary(report), "utf8"))
         }

@@ -382,7 +382,7 @@ const decideTax = (
   }
   warnings.push({
     code: "tax-mode",
-    message: `QBO computes the tax (taxes.yaml us.amounts: qbo); Autotask charged ${Money.formatMoney(tax)}, QBO's total may differ`,
+    message: `${invoiceLabel(invoice, ctx)}: QBO computes the tax (taxes.yaml us.amounts: qbo); Autotask charged ${Money.formatMoney(tax)}, QBO's total may differ`,
     autotaskInvoiceId: invoice.id
   })
   return { lineTaxCode, header: Object.keys(detail).length > 0 ? { TxnTaxDetail: detail } : {}, sentTax: Money.ZERO }
@@ -413,7 +413,7 @@ const memoFor = (invoice: AtInvoice, ctx: PlanContext, warnings: Array<PlanWarni
   if (texts.length === 0) return undefined
   const memo = texts.join(separator)
   if ([...memo].length <= 1000) return memo
-  warnings.push({ code: "memo-truncated", message: "the customer memo was cut to QBO's 1,000 characters", autotaskInvoiceId: invoice.id })
+  warnings.push({ code: "memo-truncated", message: `${invoiceLabel(invoice, ctx)}: the customer memo was cut to QBO's 1,000 characters`, autotaskInvoiceId: invoice.id })
   return [...memo].slice(0, 1000).join("")
 }
 
@@ -482,7 +482,7 @@ export const desiredDocument = (invoice: AtInvoice, ctx: PlanContext): DesiredOu
     if (noQuantity) {
       warnings.push({
         code: "item-no-quantity",
-        message: `QBO item "${itemName}" is a ${item.target.kind === "existing" ? item.target.item.Type : ""} item, which cannot take a quantity; the line is sent with its amount only`,
+        message: `${invoiceLabel(invoice, ctx)}: QBO item "${itemName}" is a ${item.target.kind === "existing" ? item.target.item.Type : ""} item, which cannot take a quantity; the line is sent with its amount only`,
         autotaskInvoiceId: invoice.id
       })
     } else {
@@ -547,7 +547,7 @@ export const desiredDocument = (invoice: AtInvoice, ctx: PlanContext): DesiredOu
         } else {
           warnings.push({
             code: "term-omitted",
-            message: `no active QBO term matches Autotask payment term ${tried}; the invoice is created without terms (add an alias in terms.yaml)`,
+            message: `${invoiceLabel(invoice, ctx)}: no active QBO term matches Autotask payment term ${tried}; the invoice is created without terms (add an alias in terms.yaml)`,
             autotaskInvoiceId: invoice.id
           })
         }

@@ -13,8 +13,21 @@ import { renderReportMarkdown } from "./report.ts"
 /** Identifies atqbo's comment among a PR's comments, so it is updated instead of repeated. */
 export const COMMENT_MARKER = "<!-- atqbo:plan -->"
 
-/** GitHub refuses job summaries over 1 MiB; stay under with room for other steps. */
+/** GitHub refuses job summaries over 1 MiB (bytes, not characters); stay under with room. */
 export const SUMMARY_LIMIT = 1_000_000
+
+const bytes = (text: string): number => Buffer.byteLength(text, "utf8")
+
+/** Renders with a character budget, shrinking it until the UTF-8 size fits `limit` bytes. */
+const fitBytes = (render: (maxLength: number) => string, limit: number): string => {
+  let budget = limit
+  let text = render(budget)
+  while (bytes(text) > limit && budget > 1_000) {
+    budget = Math.floor(budget * (limit / bytes(text)) * 0.98)
+    text = render(budget)
+  }
+  return text
+}
 
 export interface CommentContext {
   readonly headSha: string | undefined
@@ -60,7 +73,8 @@ export const planCommentBody = (plan: Plan, context: CommentContext): string => 
   })
 }
 
-export const planSummary = (plan: Plan): string => renderMarkdown(plan, { header: "## atqbo plan", maxLength: SUMMARY_LIMIT })
+export const planSummary = (plan: Plan): string =>
+  fitBytes((maxLength) => renderMarkdown(plan, { header: "## atqbo plan", maxLength }), SUMMARY_LIMIT)
 
 export const applyAnnotations = (report: ApplyReport): Array<Annotation> =>
   report.outcomes
@@ -71,7 +85,9 @@ export const applyAnnotations = (report: ApplyReport): Array<Annotation> =>
       message: outcome.message
     }))
 
-export const applySummary = (report: ApplyReport): string => {
-  const text = `## atqbo apply\n\n${renderReportMarkdown(report)}`
-  return text.length <= SUMMARY_LIMIT ? text : `${text.slice(0, SUMMARY_LIMIT - 80)}\n\n_… cut at GitHub's summary size limit; see the journal artifact._\n`
-}
+export const applySummary = (report: ApplyReport): string =>
+  fitBytes((maxLength) => {
+    // About 200 characters per row; the report says how many rows it left out.
+    const text = `## atqbo apply\n\n${renderReportMarkdown(report, Math.max(10, Math.floor(maxLength / 200)))}`
+    return text.length <= maxLength ? text : `${text.slice(0, maxLength - 80)}\n\n_… cut at GitHub's summary size limit; see the journal artifact._\n`
+  }, SUMMARY_LIMIT)

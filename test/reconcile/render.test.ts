@@ -3,6 +3,7 @@ import type { Plan } from "../../src/domain/plan.ts"
 import { ownershipMarker } from "../../src/reconcile/marker.ts"
 import { buildPlan } from "../../src/reconcile/plan.ts"
 import { planProblem } from "../../src/reconcile/planFile.ts"
+import { planSummary, SUMMARY_LIMIT } from "../../src/render/github.ts"
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "../../src/render/markdown.ts"
 import { summaryLine } from "../../src/render/summary.ts"
 import { renderText } from "../../src/render/text.ts"
@@ -59,7 +60,7 @@ describe("renderers", () => {
     assert.include(text, "1,234.50 USD")
     assert.include(text, `~ write-back  mark Autotask invoice id 103 synced (its QBO document exists but the write-back is missing)`)
     assert.include(text, `invoiceNumber: (blank) → "1001"`)
-    assert.include(text, "⚠ no active QBO term matches Autotask payment term \"Net 45\"")
+    assert.include(text, "⚠ Autotask invoice id 100: no active QBO term matches Autotask payment term \"Net 45\"")
     assert.isTrue(text.trimEnd().endsWith("Plan: 2 invoices, 1 customer, 1 item to create; 3 write-backs; 1 error; 1 warning."))
     assert.notInclude(text, "Pipe | <b>", "line descriptions are shown only with --verbose")
     assert.include(renderText(mixedPlan(), { verbose: true }), "Pipe | <b>fitting</b>")
@@ -85,6 +86,19 @@ describe("renderers", () => {
     assert.isAtMost(markdown.length, GITHUB_COMMENT_LIMIT)
     assert.include(markdown, `### ${summaryLine(plan)}`)
     assert.match(markdown, /more changes not shown here \(GitHub's comment size limit\); see the job summary/)
+  })
+})
+
+describe("GitHub job summary", () => {
+  it("stays under 1 MiB in bytes, not characters, with multi-byte names", () => {
+    const invoices = Array.from({ length: 4000 }, (_, i) => invoice(1000 + i, 1 + (i % 500), 150))
+    const items = invoices.map((inv, i) => billingItem(i + 1, inv.id, 10, 2, 75, { description: "保守サービス（月額）・リモートサポート対応" }))
+    const companies = Array.from({ length: 500 }, (_, i) => company(i + 1, `株式会社テスト番号${i + 1}ホールディングス東京本社営業部`))
+    const plan = buildPlan(snapshot({ autotask: { invoices, billingItems: items, billingCodes: [billingCode(10, "Managed Services")], companies }, qbo: { items: [qboItem("5", "Managed Services")] } }), config(), meta)
+    const summary = planSummary(plan)
+    assert.isAtMost(Buffer.byteLength(summary, "utf8"), SUMMARY_LIMIT)
+    assert.isAbove(Buffer.byteLength(summary, "utf8"), SUMMARY_LIMIT * 0.8, "the budget is used, not wasted")
+    assert.include(summary, summaryLine(plan))
   })
 })
 
