@@ -138,7 +138,8 @@ export const buildConfig = (dir: string, sources: ValidSources): Config => {
     terms: buildTerms(sources.terms),
     customers: buildCustomers(sources.customers),
     classes: buildClasses(sources.classes),
-    taxes: buildTaxes(sources.taxes)
+    taxes: buildTaxes(sources.taxes),
+    connections: []
   }
 }
 

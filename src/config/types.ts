@@ -26,6 +26,35 @@ export interface Config {
   readonly customers: CustomersConfig
   readonly classes: ClassesConfig
   readonly taxes: TaxesConfig
+  /**
+   * Several QBO companies from one Autotask database (empty: the single company in `qbo`).
+   * Each connection is a complete single-company Config (its own QBO realm, credentials,
+   * token store, limits and mapping files, shared settings inherited) plus its routes.
+   */
+  readonly connections: ReadonlyArray<ConnectionConfig>
+}
+
+export interface ConnectionConfig {
+  /** Short name used in plans, addresses (`us/invoice:123`) and `--connection`. */
+  readonly name: string
+  readonly config: Config
+  /** Any one matching route sends an invoice here. */
+  readonly routes: ReadonlyArray<ConnectionRoute>
+  /** Takes the invoices no route matches. */
+  readonly isDefault: boolean
+  readonly source: SourceRef | undefined
+}
+
+/** All listed conditions must hold for an invoice's company. */
+export interface ConnectionRoute {
+  readonly companyIds: ReadonlyArray<number> | undefined
+  /** Autotask company classification picklist values. */
+  readonly classifications: ReadonlyArray<number> | undefined
+  /** Autotask `countryID` values. */
+  readonly countries: ReadonlyArray<number> | undefined
+  /** A company user-defined field and the values that route here (case-insensitive). */
+  readonly udf: { readonly name: string; readonly values: ReadonlyArray<string> } | undefined
+  readonly source: SourceRef | undefined
 }
 
 /** Credentials are environment-variable names, never values. */

@@ -64,6 +64,8 @@ export type ActionTarget =
 
 export interface PlanAction {
   readonly type: ActionType
+  /** With several QBO companies: the connection the action belongs to (addresses are prefixed `name/`). */
+  readonly connection?: string
   /** Stable, unique: `item:<name>`, `customer:<name>`, `invoice:<autotaskId>`, `writeback:<autotaskId>`… */
   readonly address: string
   readonly autotaskInvoiceId: number | undefined
@@ -147,13 +149,22 @@ export interface PlanSummary {
   readonly invoicesInSync: number
 }
 
-export const PLAN_FORMAT_VERSION = "1.0"
+/** 1.1 added `connections` and `PlanAction.connection` (several QBO companies). */
+export const PLAN_FORMAT_VERSION = "1.1"
+
+export interface PlanConnection {
+  readonly name: string
+  readonly realmId: string
+  readonly counts: Readonly<Record<ActionType, number>>
+}
 
 export interface Plan {
   readonly format_version: string
   /** `sha256:<hex>` over the canonical actions only: same world + config → same checksum. */
   readonly checksum: string
   readonly tool: { readonly name: "atqbo"; readonly version: string }
+  /** With several QBO companies: one entry per connection planned (`realmId` is then "multiple"). */
+  readonly connections?: ReadonlyArray<PlanConnection>
   /** Informational; not part of the checksum. */
   readonly createdAt: string
   readonly realmId: string

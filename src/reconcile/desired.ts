@@ -318,7 +318,8 @@ const decideTax = (
   warnings: Array<PlanWarning>
 ): TaxDecision => {
   const { taxes } = ctx.config
-  const tax = Money.fromApi(invoice.totalTaxValue)
+  // Tax is money on the document: cents, like every amount QBO stores.
+  const tax = Money.toCents(Money.fromApi(invoice.totalTaxValue))
   const absTax = Money.abs(tax)
   const categoryName = (billingItem: AtBillingItem, code: AtBillingCode | undefined) => {
     const id = billingItem.taxCategoryID ?? code?.taxCategoryID
@@ -525,7 +526,7 @@ export const desiredDocument = (invoice: AtInvoice, ctx: PlanContext): DesiredOu
 
   // The document must equal Autotask's total to the cent: never a silently different invoice.
   const documentTotal = Money.add(linesTotal, tax.sentTax)
-  const expectedTotal = Money.subtract(Money.abs(total), config.taxes.region === "us" && config.taxes.us.amounts === "qbo" ? Money.abs(Money.fromApi(invoice.totalTaxValue)) : Money.ZERO)
+  const expectedTotal = Money.subtract(Money.abs(total), config.taxes.region === "us" && config.taxes.us.amounts === "qbo" ? Money.abs(Money.toCents(Money.fromApi(invoice.totalTaxValue))) : Money.ZERO)
   if (billingItems.length > 0 && reasons.length === 0 && !Money.equalsToCent(documentTotal, expectedTotal)) {
     reasons.push(
       `the lines (${Money.formatMoney(linesTotal)}) plus tax (${Money.formatMoney(tax.sentTax)}) come to ${Money.formatMoney(documentTotal)}, but the Autotask total is ${Money.formatMoney(Money.abs(total))}; check the invoice's billing items in Autotask`

@@ -66,7 +66,7 @@ const byId = <A extends { readonly id: number }>(rows: ReadonlyArray<A>): Array<
 }
 
 /** Autotask invoices in the window (dates widened by a day, then filtered exactly) and recent voids. */
-const readInvoices = Effect.fn("observe.invoices")(function*(config: Config, window: Window) {
+export const readInvoices = Effect.fn("observe.invoices")(function*(config: Config, window: Window) {
   const autotask = yield* AutotaskReader
   if (window.invoiceIds) return yield* autotask.queryIn<AtInvoice>("Invoices", "id", window.invoiceIds)
   // Autotask filters on UTC timestamps; the window is in the company's zone, so ask for a
@@ -111,7 +111,16 @@ const readPayments = Effect.fn("observe.payments")(function*(window: Window, kno
   return { payments, documents: more, invoices }
 })
 
-export const observe = Effect.fn("observe")(function*(config: Config, request: WindowRequest) {
+/**
+ * What a caller already read from Autotask (several QBO companies share one read of the
+ * invoices and their companies, which routing needs first).
+ */
+export interface Preread {
+  readonly invoices: ReadonlyArray<AtInvoice>
+  readonly companies: ReadonlyArray<AtCompany>
+}
+
+export const observe = Effect.fn("observe")(function*(config: Config, request: WindowRequest, preread?: Preread) {
   const autotask = yield* AutotaskReader
   const qbo = yield* QboReader
   const progress = yield* Progress
@@ -130,7 +139,10 @@ export const observe = Effect.fn("observe")(function*(config: Config, request: W
     accounts: qbo.queryIn<QboAccount>("Account", "Name", [config.items.missing.create.incomeAccount], ACTIVE_AND_INACTIVE)
   }, { concurrency: "unbounded" })
 
-  const [invoices, reference] = yield* Effect.all([readInvoices(config, window), qboReference], { concurrency: 2 })
+  const [invoices, reference] = yield* Effect.all([
+    preread ? Effect.succeed(preread.invoices) : readInvoices(config, window),
+    qboReference
+  ], { concurrency: 2 })
   yield* progress.step(`Read ${invoices.length} Autotask invoices; reading their billing items and companies`)
 
   const invoiceIds = invoices.map((invoice) => invoice.id)
@@ -138,7 +150,9 @@ export const observe = Effect.fn("observe")(function*(config: Config, request: W
   const termIds = unique(invoices.map((invoice) => invoice.paymentTerm))
   const [billingItems, companies, paymentTerms, contacts] = yield* Effect.all([
     autotask.queryIn<AtBillingItem>("BillingItems", "invoiceID", invoiceIds),
-    autotask.queryIn<AtCompany>("Companies", "id", companyIds),
+    preread
+      ? Effect.succeed(preread.companies.filter((company) => companyIds.includes(company.id)))
+      : autotask.queryIn<AtCompany>("Companies", "id", companyIds),
     autotask.queryIn<AtPaymentTerm>("PaymentTerms", "id", termIds),
     config.sync.email.onCreate
       ? autotask.queryIn<AtContact>("Contacts", "companyID", companyIds, { filter: [{ op: "eq", field: "primaryContact", value: true }] })

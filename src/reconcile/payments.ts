@@ -120,7 +120,7 @@ export const planPayments = (
     if (foreign.length > 0) {
       warnings.push({
         code: "payment-not-owned",
-        message: `QBO payment ${ref}(Id ${payment.Id}) also pays QBO invoice(s) ${foreign.join(", ")} that atqbo did not create; only atqbo's invoices get a paid date`,
+        message: `QBO payment ${ref}(Id ${payment.Id}) also pays QBO invoice(s) ${foreign.map((id) => documents.get(id)?.DocNumber ?? `Id ${id}`).join(", ")} that atqbo did not create; only atqbo's invoices get a paid date`,
         autotaskInvoiceId: undefined
       })
     }

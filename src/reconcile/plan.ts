@@ -43,6 +43,11 @@ export interface PlanMeta {
   readonly toolVersion: string
   /** Informational timestamp; excluded from the checksum. */
   readonly createdAt: string
+  /**
+   * With several QBO companies: Autotask invoices whose document another connection holds
+   * (invoice id → connection name). Planning a second document elsewhere is refused.
+   */
+  readonly elsewhere?: ReadonlyMap<number, string>
 }
 
 const ALL_TYPES: ReadonlyArray<ActionType> = Object.keys(ACTION_PHASE) as Array<ActionType>
@@ -265,9 +270,18 @@ const createDocumentActions = (
   return [address]
 }
 
-const planInvoice = (invoice: AtInvoice, builder: PlanBuilder, ctx: PlanContext): void => {
+const planInvoice = (invoice: AtInvoice, builder: PlanBuilder, ctx: PlanContext, elsewhere: ReadonlyMap<number, string>): void => {
   const { config } = ctx
   const owned = [...(ctx.owned.get(invoice.id) ?? [])].sort((a, b) => Number(a.doc.Id) - Number(b.doc.Id))
+  const holder = elsewhere.get(invoice.id)
+  if (holder !== undefined && owned.length === 0) {
+    if (!invoice.isVoided) {
+      builder.add(rejectAction(invoice, [
+        `its QBO document is in connection "${holder}", but the routing rules now send it here; a second document is never created — fix the routes in atqbo.yaml or move the document by hand`
+      ], ctx))
+    }
+    return
+  }
   if (owned.length > 1) {
     builder.warnings.push({
       code: "duplicate-documents",
@@ -447,7 +461,7 @@ export const buildPlan = (snapshot: Snapshot, config: Config, meta: PlanMeta): P
   const ctx = buildContext(snapshot, config)
   const builder = new PlanBuilder()
   const invoices = [...snapshot.autotask.invoices].sort((a, b) => a.id - b.id)
-  for (const invoice of invoices) planInvoice(invoice, builder, ctx)
+  for (const invoice of invoices) planInvoice(invoice, builder, ctx, meta.elsewhere ?? new Map())
   const payments = planPayments([...invoices, ...snapshot.autotask.paidInvoices], ctx)
   for (const action of payments.actions) builder.add(action)
   builder.warnings.push(...payments.warnings)

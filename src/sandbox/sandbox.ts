@@ -10,6 +10,7 @@ import {
   loadAutotaskDataset,
   startAutotaskSimulator
 } from "./autotask/index.ts"
+import { rebaseDates } from "./data/dates.ts"
 import { loadQboSandbox, type QboSandboxOAuth, type QboSimOptionsInput, type QboSimulator, startQboSimulator } from "./qbo/index.ts"
 
 /** The bundled demo dataset (an MSP with ~25 companies and ~60 invoices). */
@@ -39,7 +40,11 @@ export interface Sandbox {
 
 export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbox> => {
   const dataDir = options.dataDir ?? DEMO_DATA_DIR
-  const [autotaskData, qboData] = await Promise.all([loadAutotaskDataset(dataDir), loadQboSandbox(dataDir)])
+  const [autotaskLoaded, qboLoaded] = await Promise.all([loadAutotaskDataset(dataDir), loadQboSandbox(dataDir)])
+  // A dataset written with relative dates (`dates:` in its sandbox.yaml, as the demo is) is
+  // moved to today here, between loading and serving, so its invoices stay inside the
+  // look-back window whatever day it runs; other datasets pass through unchanged.
+  const { autotask: autotaskData, qbo: qboData } = await rebaseDates(dataDir, { autotask: autotaskLoaded, qbo: qboLoaded })
   const autotask = await startAutotaskSimulator({
     data: autotaskData,
     ...(options.host ? { host: options.host } : {}),

@@ -55,7 +55,8 @@ const EXPECTED_DEFAULTS: Config = {
     region: "us",
     us: { amounts: "autotask", taxableWhen: "taxDollars", taxableCategories: [], taxCode: undefined },
     global: { codes: [], defaultTaxCode: undefined, calculation: "TaxExcluded" }
-  }
+  },
+  connections: []
 }
 
 const valueAt = (root: unknown, path: ReadonlyArray<string>): unknown =>

@@ -1,15 +1,15 @@
 import { assert, describe, it } from "@effect/vitest"
 import { readFileSync, writeFileSync } from "node:fs"
-import { parse } from "yaml"
 import { renderConfigurationDocs } from "../../src/config/configurationDocs.ts"
 import { CONFIG_FILES } from "../../src/config/files.ts"
+import { readExample } from "./helpers.ts"
 import { schemaSettings } from "./schemaTree.ts"
 
 const DOCS = "docs/configuration.md"
 
 const generated = (): string =>
   renderConfigurationDocs(
-    Object.fromEntries(CONFIG_FILES.map((spec) => [spec.name, parse(readFileSync(`mappings/${spec.fileName}`, "utf8"))]))
+    Object.fromEntries(CONFIG_FILES.map((spec) => [spec.name, readExample(spec.fileName)]))
   )
 
 describe("docs/configuration.md", () => {

@@ -1,4 +1,6 @@
 /** Runs the pure configuration check on in-memory files, the way `validateConfigDir` would. */
+import { readFileSync } from "node:fs"
+import { parse } from "yaml"
 import { checkConfig } from "../../src/config/checkConfig.ts"
 import type { ConfigCheck } from "../../src/config/checkConfig.ts"
 import { CONFIG_FILES } from "../../src/config/files.ts"
@@ -26,3 +28,12 @@ export const problemLines = (check: ConfigCheck): ReadonlyArray<string> => check
 
 /** Joins lines into a YAML text, so cases read like the files they stand for. */
 export const yaml = (...lines: ReadonlyArray<string>): string => `${lines.join("\n")}\n`
+
+/**
+ * An example file of mappings/ parsed with its commented-out settings switched on. Optional
+ * settings that a first real run should not use (a placeholder realm id, a guessed Autotask
+ * zone, notification channels) are shown commented out, as `# key: value` lines indented
+ * like the setting; the example still documents every setting with a value.
+ */
+export const readExample = (fileName: string): unknown =>
+  parse(readFileSync(`mappings/${fileName}`, "utf8").replace(/^( {0,8})# ((?: *)(?:- )?[a-z][A-Za-z0-9]*:(?: .*)?)$/gm, "$1$2"))

@@ -67,7 +67,8 @@ export const baseConfig: Config = {
     region: "us",
     us: { amounts: "autotask", taxableWhen: "taxDollars", taxableCategories: [], taxCode: undefined },
     global: { codes: [], defaultTaxCode: undefined, calculation: "TaxExcluded" }
-  }
+  },
+  connections: []
 }
 
 export const config = (patch?: DeepPartial<Config>): Config => merge(baseConfig, patch)
