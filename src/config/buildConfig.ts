@@ -22,6 +22,7 @@ import type { ConfigFileName } from "./files.ts"
 import type {
   ClassesConfig,
   Config,
+  ConnectionConfig,
   CustomersConfig,
   EmailNotification,
   ItemsConfig,
@@ -49,6 +50,21 @@ interface WrittenAtqbo {
     readonly email?: Written<EmailNotification>
   }
   readonly payments?: Written<Config["payments"]>
+  readonly connections?: ReadonlyArray<WrittenConnection>
+}
+
+interface WrittenConnection {
+  readonly name: string
+  readonly qbo?: Written<Config["qbo"]>
+  readonly limits?: Written<Config["limits"]>
+  readonly mappings?: string
+  readonly routes?: ReadonlyArray<{
+    readonly companyIds?: ReadonlyArray<number>
+    readonly classifications?: ReadonlyArray<number>
+    readonly countries?: ReadonlyArray<number>
+    readonly udf?: { readonly name: string; readonly values: ReadonlyArray<string> }
+  }>
+  readonly default?: boolean
 }
 
 interface WrittenItems {
@@ -98,7 +114,42 @@ const written = <T>(source: YamlSource | undefined): T => (source?.data ?? {}) a
 const sourceRef = (source: YamlSource | undefined, path: DataPath, anchor: "key" | "node" = "node"): SourceRef | undefined =>
   source === undefined ? undefined : { file: source.file, ...source.locate(path, anchor) }
 
-export const buildConfig = (dir: string, sources: ValidSources): Config => {
+export const buildConfig = (dir: string, sources: ValidSources, connectionSources: ReadonlyMap<string, ValidSources> = new Map()): Config => {
+  const shared = buildSingle(dir, sources)
+  const connections = (written<WrittenAtqbo>(sources.atqbo).connections ?? []).map((connection, index): ConnectionConfig => {
+    // A mapping file the connection does not have is the shared one.
+    const own = connectionSources.get(connection.name) ?? {}
+    const merged: ValidSources = { ...sources, ...Object.fromEntries(Object.entries(own).filter(([name]) => name !== "atqbo")) }
+    const mappings = buildSingle(dir, merged)
+    const config: Config = {
+      ...shared,
+      dir: connection.mappings === undefined ? dir : `${dir}/${connection.mappings}`,
+      qbo: { ...shared.qbo, ...connection.qbo },
+      limits: { ...shared.limits, ...connection.limits },
+      items: mappings.items,
+      terms: mappings.terms,
+      customers: mappings.customers,
+      classes: mappings.classes,
+      taxes: mappings.taxes
+    }
+    return {
+      name: connection.name,
+      config,
+      isDefault: connection.default === true,
+      routes: (connection.routes ?? []).map((route, routeIndex) => ({
+        companyIds: route.companyIds,
+        classifications: route.classifications,
+        countries: route.countries,
+        udf: route.udf,
+        source: sourceRef(sources.atqbo, ["connections", index, "routes", routeIndex])
+      })),
+      source: sourceRef(sources.atqbo, ["connections", index])
+    }
+  })
+  return { ...shared, connections }
+}
+
+const buildSingle = (dir: string, sources: ValidSources): Config => {
   const atqbo = written<WrittenAtqbo>(sources.atqbo)
   const sync = atqbo.sync ?? {}
   const notifications = atqbo.notifications ?? {}

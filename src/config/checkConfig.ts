@@ -12,7 +12,9 @@ import { schemaProblems } from "./schemaValidation.ts"
 import { semanticProblems } from "./semantic/index.ts"
 import { closestMatch } from "./suggest.ts"
 import type { Config } from "./types.ts"
-import { parseYaml } from "./yamlSource.ts"
+import { parseYaml, type YamlSource } from "./yamlSource.ts"
+import { asArray } from "./semantic/context.ts"
+import { parse } from "yaml"
 
 export interface ConfigFileText {
   readonly name: ConfigFileName
@@ -33,6 +35,15 @@ export interface ConfigCheck {
   readonly config: Config | undefined
 }
 
+/** A connection's own mapping directory and the files read from it. */
+export interface ConnectionFiles {
+  readonly name: string
+  /** Display path of the directory. */
+  readonly dir: string
+  readonly missingDirectory: boolean
+  readonly files: ReadonlyArray<ConfigFileText>
+}
+
 export interface CheckInput {
   /** The directory as given; becomes `Config.dir`. */
   readonly dir: string
@@ -41,17 +52,44 @@ export interface CheckInput {
   readonly strayFiles?: ReadonlyArray<string>
   /** The directory does not exist (or is not a directory). */
   readonly missingDirectory?: boolean
+  /** Mapping files of connections with their own `mappings` directory. */
+  readonly connections?: ReadonlyArray<ConnectionFiles>
 }
 
-export const checkConfig = (input: CheckInput): ConfigCheck => {
-  const problems: Array<ConfigProblem> = input.missingDirectory === true ? [missingDirectory(input.dir)] : []
+/**
+ * Connections with a `mappings` directory, read leniently from atqbo.yaml's text before it is
+ * validated (the loader must know which further files to read); validation reports the rest.
+ */
+export const connectionDirs = (atqboText: string | undefined): ReadonlyArray<{ readonly name: string; readonly mappings: string }> => {
+  if (atqboText === undefined) return []
+  let data: unknown
+  try {
+    data = parse(atqboText)
+  } catch {
+    return []
+  }
+  const connections = (data as { connections?: unknown } | null)?.connections
+  if (!Array.isArray(connections)) return []
+  return connections.flatMap((entry) => {
+    const { name, mappings } = (entry ?? {}) as { name?: unknown; mappings?: unknown }
+    return typeof name === "string" && typeof mappings === "string" && mappings.trim() !== "" ? [{ name, mappings }] : []
+  })
+}
+
+/** Parses and checks one directory's files: schema and semantic problems, and the valid sources. */
+const checkFiles = (
+  dir: string,
+  files: ReadonlyArray<ConfigFileText>,
+  missing: boolean,
+  problems: Array<ConfigProblem>,
+  read: Array<string>
+): ValidSources => {
   const valid: { -readonly [K in ConfigFileName]?: ValidSources[K] } = {}
-  const read: Array<string> = []
   for (const spec of CONFIG_FILES) {
-    const file = input.files.find((candidate) => candidate.name === spec.name)
+    const file = files.find((candidate) => candidate.name === spec.name)
     if (file === undefined) continue
     if (file.text === undefined) {
-      if (spec.required && input.missingDirectory !== true) problems.push(missingRequiredFile(input.dir, file.file))
+      if (spec.required && !missing) problems.push(missingRequiredFile(dir, file.file))
       continue
     }
     read.push(file.file)
@@ -61,10 +99,34 @@ export const checkConfig = (input: CheckInput): ConfigCheck => {
     problems.push(...schemaProblems(spec, parsed.source), ...semanticProblems(spec.name, parsed.source))
     valid[spec.name] = parsed.source
   }
+  return valid
+}
+
+export const checkConfig = (input: CheckInput): ConfigCheck => {
+  const problems: Array<ConfigProblem> = input.missingDirectory === true ? [missingDirectory(input.dir)] : []
+  const read: Array<string> = []
+  const valid = checkFiles(input.dir, input.files, input.missingDirectory === true, problems, read)
+  const connectionSources = new Map<string, ValidSources>()
+  for (const connection of input.connections ?? []) {
+    if (connection.missingDirectory) problems.push(missingConnectionDirectory(connection, valid.atqbo))
+    connectionSources.set(connection.name, checkFiles(connection.dir, connection.files, connection.missingDirectory, problems, read))
+  }
   problems.push(...(input.strayFiles ?? []).flatMap(strayFile))
   const sorted = sortProblems(problems)
   const { errors, warnings } = countProblems(sorted)
-  return { files: read, problems: sorted, errors, warnings, config: errors === 0 ? buildConfig(input.dir, valid) : undefined }
+  return { files: read, problems: sorted, errors, warnings, config: errors === 0 ? buildConfig(input.dir, valid, connectionSources) : undefined }
+}
+
+/** Points at the connection's `mappings` setting in atqbo.yaml. */
+const missingConnectionDirectory = (connection: ConnectionFiles, atqbo: YamlSource | undefined): ConfigProblem => {
+  const index = asArray((atqbo?.data as { connections?: unknown } | undefined)?.connections)
+    .findIndex((entry) => (entry as { name?: unknown } | null)?.name === connection.name)
+  return {
+  ...(atqbo && index >= 0 ? { file: atqbo.file, ...atqbo.locate(["connections", index, "mappings"], "node") } : { file: connection.dir, line: 1, column: 1 }),
+  severity: "error",
+  message: `The mappings directory ${connection.dir} of connection \`${connection.name}\` does not exist.`,
+  hint: "Create it (a file missing there is taken from the configuration directory), or remove `mappings` from the connection."
+  }
 }
 
 const missingRequiredFile = (dir: string, file: string): ConfigProblem => ({

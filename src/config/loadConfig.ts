@@ -5,8 +5,8 @@
 import { readdir, readFile, stat } from "node:fs/promises"
 import * as path from "node:path"
 import { Effect } from "effect"
-import { checkConfig } from "./checkConfig.ts"
-import type { ConfigFileText } from "./checkConfig.ts"
+import { checkConfig, connectionDirs } from "./checkConfig.ts"
+import type { ConfigFileText, ConnectionFiles } from "./checkConfig.ts"
 import { CONFIG_FILES } from "./files.ts"
 import { configInvalid } from "./problems.ts"
 import type { ConfigInvalid, ConfigProblem } from "./problems.ts"
@@ -57,11 +57,10 @@ const readText = async (file: string): Promise<string | undefined> => {
 const isNotFound = (error: unknown): boolean =>
   typeof error === "object" && error !== null && "code" in error && (error.code === "ENOENT" || error.code === "ENOTDIR")
 
-const readDirectory = async (dir: string): Promise<ValidationReport> => {
-  if (!(await isDirectory(dir))) return report(dir, checkConfig({ dir, files: [], missingDirectory: true }))
-  const unreadable: Array<ConfigProblem> = []
+/** Reads the given config files of one directory; unreadable ones become problems. */
+const readFiles = async (dir: string, specs: typeof CONFIG_FILES, unreadable: Array<ConfigProblem>): Promise<Array<ConfigFileText>> => {
   const files: Array<ConfigFileText> = []
-  for (const spec of CONFIG_FILES) {
+  for (const spec of specs) {
     const file = displayPath(dir, spec.fileName)
     try {
       files.push({ name: spec.name, file, text: await readText(path.join(dir, spec.fileName)) })
@@ -75,13 +74,32 @@ const readDirectory = async (dir: string): Promise<ValidationReport> => {
       })
     }
   }
+  return files
+}
+
+const readDirectory = async (dir: string): Promise<ValidationReport> => {
+  if (!(await isDirectory(dir))) return report(dir, checkConfig({ dir, files: [], missingDirectory: true }))
+  const unreadable: Array<ConfigProblem> = []
+  const files = await readFiles(dir, CONFIG_FILES, unreadable)
+  // Connections may keep their own mapping files in a subdirectory (atqbo.yaml `mappings`).
+  const connections: Array<ConnectionFiles> = []
+  for (const { name, mappings } of connectionDirs(files.find((file) => file.name === "atqbo")?.text)) {
+    const connectionDir = path.join(dir, mappings)
+    const mappingSpecs = CONFIG_FILES.filter((spec) => spec.name !== "atqbo")
+    connections.push({
+      name,
+      dir: connectionDir,
+      missingDirectory: !(await isDirectory(connectionDir)),
+      files: await readFiles(connectionDir, mappingSpecs, unreadable)
+    })
+  }
   const known = new Set(CONFIG_FILES.map((spec) => spec.fileName))
   const entries = await readdir(dir).catch(() => [])
   const strayFiles = entries
     .filter((entry) => /\.ya?ml$/.test(entry) && !known.has(entry))
     .sort()
     .map((entry) => displayPath(dir, entry))
-  const check = checkConfig({ dir, files, strayFiles })
+  const check = checkConfig({ dir, files, strayFiles, connections })
   if (unreadable.length === 0) return report(dir, check)
   const problems = [...unreadable, ...check.problems]
   return report(dir, { ...check, problems, errors: check.errors + unreadable.length, config: undefined })

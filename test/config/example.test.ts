@@ -49,6 +49,7 @@ describe("the example configuration in mappings/", () => {
       "atqbo.yaml autotask.zoneUrl",
       "atqbo.yaml qbo.realmId",
       "atqbo.yaml notifications",
+      "atqbo.yaml connections",
       "taxes.yaml us.taxCode"
     ])
   })

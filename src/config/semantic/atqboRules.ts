@@ -7,6 +7,7 @@ import type { ConfigProblem } from "../problems.ts"
 import { closestMatch } from "../suggest.ts"
 import type { DataPath, YamlSource } from "../yamlSource.ts"
 import { asRecord, asString, code, recordAt, reporter } from "./context.ts"
+import { connectionsRules } from "./connectionsRules.ts"
 
 export const atqboRules = (source: YamlSource): ReadonlyArray<ConfigProblem> => {
   const report = reporter(source)
@@ -43,6 +44,8 @@ export const atqboRules = (source: YamlSource): ReadonlyArray<ConfigProblem> => 
       firstUse.set(value, path)
       continue
     }
+    // Connections may share a credential of the same kind (one Intuit app's client id).
+    if (earlier.at(-1) === path.at(-1) && path[0] === "connections") continue
     problems.push(report(
       path,
       "value",
@@ -88,6 +91,7 @@ export const atqboRules = (source: YamlSource): ReadonlyArray<ConfigProblem> => 
       ))
     }
   }
+  problems.push(...connectionsRules(source))
   return problems
 }
 
