@@ -60,7 +60,7 @@ const liveConnection = <R>(config: Config, write: boolean) =>
     }
     const tokenUrl = env("ATQBO_QBO_TOKEN_URL")
     const authOptions = {
-      tokenStorePath: config.qbo.tokenStore,
+      tokenStorePath: env("ATQBO_QBO_TOKEN_STORE") ?? config.qbo.tokenStore,
       clientIdEnv: config.qbo.clientIdEnv,
       clientSecretEnv: config.qbo.clientSecretEnv,
       refreshTokenEnv: config.qbo.refreshTokenEnv,

@@ -7,9 +7,14 @@ import { Effect, Exit } from "effect"
 import { Command } from "effect/cli"
 import { progressToStderr } from "../reconcile/progress.ts"
 import { applyCommand } from "./apply.ts"
+import { authCommand } from "./auth.ts"
 import { requestedExitCode } from "./exitCode.ts"
+import { doctorCommand } from "./doctor.ts"
 import { reportFailure } from "./failure.ts"
+import { importCommand } from "./import.ts"
+import { initCommand } from "./init.ts"
 import { planCommand } from "./plan.ts"
+import { sandboxCommand } from "./sandbox.ts"
 import { showCommand } from "./show.ts"
 import { validateCommand } from "./validate.ts"
 import { VERSION } from "./version.ts"
@@ -19,7 +24,7 @@ const root = Command.make("atqbo").pipe(
     "Autotask PSA → QuickBooks Online invoice sync as code. Mappings live in YAML files in git; " +
       "`plan` shows what would change in both systems, `apply` makes it so, idempotently."
   ),
-  Command.withSubcommands([validateCommand, planCommand, applyCommand, showCommand])
+  Command.withSubcommands([validateCommand, planCommand, applyCommand, showCommand, initCommand, importCommand, doctorCommand, authCommand, sandboxCommand])
 )
 
 const program = Command.run(root, { version: VERSION }).pipe(
