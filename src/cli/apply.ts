@@ -9,20 +9,31 @@ import { createInterface } from "node:readline/promises"
 import { Console, Data, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { hasChanges, type Plan } from "../domain/plan.ts"
-import { applyPlan } from "../reconcile/apply.ts"
+import { applyAll } from "../reconcile/applyAll.ts"
+import { connectionPlan } from "../reconcile/connections.ts"
 import { Journal } from "../reconcile/journal.ts"
-import { makePlan } from "../reconcile/makePlan.ts"
+import { makePlanAll } from "../reconcile/makePlan.ts"
 import { notify } from "../reconcile/notify.ts"
 import { readPlanFile } from "../reconcile/planFile.ts"
-import { limitViolations, SafetyLimitExceeded } from "../reconcile/safety.ts"
+import { limitViolations, type LimitViolation, SafetyLimitExceeded } from "../reconcile/safety.ts"
 import { addressChanges, countChanges, StalePlan } from "../reconcile/stale.ts"
 import { annotationLines, applyAnnotations, applySummary, planAnnotations } from "../render/github.ts"
 import { renderReportText } from "../render/report.ts"
 import { renderText } from "../render/text.ts"
-import { configFlag, dataFlag, loadConfig, sandboxFlag, windowFlags, windowRequest } from "./common.ts"
-import { withWriters } from "./connect.ts"
+import type { Config } from "../config/types.ts"
+import { configFlag, connectionFlag, dataFlag, loadConfig, sandboxFlag, windowFlags, windowRequest } from "./common.ts"
+import { withCompanyWriters } from "./connect.ts"
 import { setExitCode } from "./exitCode.ts"
 import { VERSION } from "./version.ts"
+
+/** Safety limits per QBO company: each connection has its own. */
+const violationsOf = (plan: Plan, config: Config): ReadonlyArray<LimitViolation> =>
+  plan.connections
+    ? plan.connections.flatMap((connection) => {
+      const limits = config.connections.find((entry) => entry.name === connection.name)?.config.limits ?? config.limits
+      return limitViolations(connectionPlan(plan, connection.name), limits).map((violation) => ({ ...violation, what: `${violation.what} in connection ${connection.name}` }))
+    })
+    : limitViolations(plan, config.limits)
 
 export class NotConfirmed extends Data.TaggedError("NotConfirmed")<{ readonly message: string }> {}
 
@@ -50,6 +61,7 @@ export const applyCommand = Command.make(
     force: Flag.Boolean("force").pipe(Flag.withDescription("Apply even when the plan exceeds the safety limits in atqbo.yaml"), Flag.withDefault(false)),
     format: Flag.Literals("format", ["text", "github"]).pipe(Flag.withDescription("github adds annotations and the job summary"), Flag.withDefault("text")),
     ...windowFlags,
+    connection: connectionFlag,
     sandbox: sandboxFlag,
     data: dataFlag
   },
@@ -60,9 +72,12 @@ export const applyCommand = Command.make(
       ? { since: saved.window.since, until: saved.window.until, invoiceIds: saved.window.invoiceIds ?? undefined }
       : windowRequest(flags)
 
-    yield* withWriters(config, { sandbox: flags.sandbox, data: flags.data }, (connected) =>
+    // A saved plan of one connection (made with --connection) is re-planned the same way.
+    const only = Option.getOrUndefined(flags.connection) ??
+      (saved?.connections?.length === 1 && config.connections.length > 1 ? saved.connections[0]!.name : undefined)
+    yield* withCompanyWriters(config, { sandbox: flags.sandbox, data: flags.data }, (connected) =>
       Effect.gen(function*() {
-        const plan: Plan = yield* makePlan(connected, request, VERSION)
+        const plan: Plan = yield* makePlanAll(connected, request, VERSION, only)
         if (saved) {
           if (saved.checksum !== plan.checksum || saved.realmId !== plan.realmId) {
             const { added, removed } = addressChanges(saved, plan)
@@ -76,11 +91,11 @@ export const applyCommand = Command.make(
           }
           if (!flags.autoApprove) yield* confirm()
         }
-        const violations = limitViolations(plan, connected.limits)
+        const violations = violationsOf(plan, connected)
         if (violations.length > 0 && !flags.force) return yield* new SafetyLimitExceeded({ violations })
 
         const runId = randomUUID().slice(0, 8)
-        const report = yield* applyPlan(plan, { runId }).pipe(
+        const report = yield* applyAll(plan, { runId }).pipe(
           Effect.provide(Journal.file(connected.journal.dir, runId, new Date()))
         )
         if (flags.format === "github") {

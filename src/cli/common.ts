@@ -43,6 +43,12 @@ export const windowFlags = {
   )
 }
 
+export const connectionFlag = Flag.String("connection").pipe(
+  Flag.withDescription("With several QBO companies (atqbo.yaml connections): only this connection"),
+  Flag.withMetavar("NAME"),
+  Flag.optional
+)
+
 export interface WindowFlags {
   readonly since: Option.Option<string>
   readonly until: Option.Option<string>

@@ -1,20 +1,23 @@
 /**
  * Wires the API clients for a command: live (credentials from the environment variables the
  * config names) or `--sandbox` (both simulators in-process with the demo data). `plan` gets
- * readers only; `apply` gets readers and writers.
+ * readers only; `apply` gets readers and writers. With several QBO companies (atqbo.yaml
+ * `connections`) there is one QBO client per company and one shared Autotask client.
  *
- * Endpoint overrides for running against a separately started `atqbo sandbox` (or any
- * test double): ATQBO_AUTOTASK_DISCOVERY_URL, ATQBO_QBO_API_URL, ATQBO_QBO_TOKEN_URL.
+ * Overrides for running against a separately started `atqbo sandbox` (or any test double):
+ * ATQBO_AUTOTASK_DISCOVERY_URL, ATQBO_QBO_API_URL, ATQBO_QBO_TOKEN_URL, ATQBO_QBO_TOKEN_STORE.
  */
 import { NodeHttpClient } from "@effect/platform-node"
-import { Data, Effect, Layer, Option, Redacted } from "effect"
+import { Context, Data, Effect, Layer, Option, Redacted } from "effect"
 import type { AutotaskReader, AutotaskWriter } from "../autotask/AutotaskClient.ts"
 import { AutotaskClientLive, autotaskCredentialsFromEnv } from "../autotask/AutotaskClientLive.ts"
-import type { Config } from "../config/types.ts"
+import type { Config, QboConnection } from "../config/types.ts"
 import { layerQboAuthStatic } from "../qbo/auth/QboAuth.ts"
 import { apiBaseUrlFor } from "../qbo/auth/endpoints.ts"
+import { readTokenStore } from "../qbo/auth/tokenStore.ts"
 import type { QboReader, QboWriter } from "../qbo/QboClient.ts"
 import { layerQboClient, layerQboLive, layerQboReader, layerQboReaderLive } from "../qbo/QboClientLive.ts"
+import { QboCompanies } from "../reconcile/companies.ts"
 import { type Sandbox, startSandbox } from "../sandbox/sandbox.ts"
 
 export interface Target {
@@ -27,10 +30,9 @@ export class ConnectError extends Data.TaggedError("ConnectError")<{ readonly me
 export type Readers = AutotaskReader | QboReader
 export type Writers = Readers | AutotaskWriter | QboWriter
 
-interface Connection<R> {
-  /** The config with what the connection decides (the sandbox's realm, no notifications). */
-  readonly config: Config
-  readonly layer: Layer.Layer<R>
+/** Client tuning for tests and benchmarks (retry delays). */
+export interface ClientTuning {
+  readonly retry?: { readonly baseDelayMs?: number; readonly maxDelayMs?: number; readonly maxAttempts?: number; readonly throttleWaitMs?: number }
 }
 
 const env = (name: string): string | undefined => {
@@ -38,99 +40,202 @@ const env = (name: string): string | undefined => {
   return value === "" ? undefined : value
 }
 
-const liveConnection = <R>(config: Config, write: boolean) =>
+// ---------------------------------------------------------------------------------------------
+// Layers for one API
+
+const autotaskLive = (config: Config, write: boolean) =>
   Effect.gen(function*() {
-    const realmId = config.qbo.realmId ?? env(config.qbo.realmIdEnv)
-    if (!realmId) {
-      return yield* new ConnectError({
-        message: `no QBO company: set qbo.realmId in atqbo.yaml or the environment variable ${config.qbo.realmIdEnv}`
-      })
-    }
     const credentials = yield* autotaskCredentialsFromEnv(config.autotask)
     const discoveryOverride = env("ATQBO_AUTOTASK_DISCOVERY_URL")
-    const autotaskOptions = {
+    const options = {
       credentials,
       discoveryUrl: discoveryOverride ?? config.autotask.discoveryUrl,
       ...(config.autotask.zoneUrl && !discoveryOverride ? { zoneUrl: config.autotask.zoneUrl } : {})
     }
-    const qboOptions = {
-      realmId,
-      apiBaseUrl: env("ATQBO_QBO_API_URL") ?? apiBaseUrlFor(config.qbo.environment),
-      minorVersion: config.qbo.minorVersion
-    }
-    const tokenUrl = env("ATQBO_QBO_TOKEN_URL")
-    const authOptions = {
-      tokenStorePath: env("ATQBO_QBO_TOKEN_STORE") ?? config.qbo.tokenStore,
-      clientIdEnv: config.qbo.clientIdEnv,
-      clientSecretEnv: config.qbo.clientSecretEnv,
-      refreshTokenEnv: config.qbo.refreshTokenEnv,
-      ...(tokenUrl ? { tokenUrl } : {})
-    }
-    const layer = write
-      ? Layer.merge(AutotaskClientLive.layer(autotaskOptions), layerQboLive(qboOptions, authOptions))
-      : Layer.merge(AutotaskClientLive.readerLayer(autotaskOptions), layerQboReaderLive(qboOptions, authOptions))
-    return { config: { ...config, qbo: { ...config.qbo, realmId } }, layer: layer as Layer.Layer<R> } satisfies Connection<R>
+    return write ? AutotaskClientLive.layer(options) : AutotaskClientLive.readerLayer(options)
   })
 
-/** Client tuning for tests and benchmarks (retry delays, concurrency). */
-export interface ClientTuning {
-  readonly retry?: { readonly baseDelayMs?: number; readonly maxDelayMs?: number; readonly maxAttempts?: number; readonly throttleWaitMs?: number }
+/** The QBO company: `realmId`, else its variable, else the company `atqbo auth qbo` stored. */
+const resolveRealm = (qbo: QboConnection, label: string) =>
+  Effect.gen(function*() {
+    const configured = qbo.realmId ?? env(qbo.realmIdEnv)
+    if (configured) return configured
+    const stored = yield* readTokenStore(env("ATQBO_QBO_TOKEN_STORE") ?? qbo.tokenStore).pipe(Effect.orElseSucceed(() => Option.none()))
+    if (Option.isSome(stored) && stored.value.realmId) return stored.value.realmId
+    return yield* new ConnectError({
+      message: `no QBO company for ${label}: set qbo.realmId in atqbo.yaml or the environment variable ${qbo.realmIdEnv} (or connect with \`atqbo auth qbo\`)`
+    })
+  })
+
+const qboLive = (qbo: QboConnection, realmId: string, write: boolean): Layer.Layer<QboReader | QboWriter> | Layer.Layer<QboReader> => {
+  const options = { realmId, apiBaseUrl: env("ATQBO_QBO_API_URL") ?? apiBaseUrlFor(qbo.environment), minorVersion: qbo.minorVersion }
+  const tokenUrl = env("ATQBO_QBO_TOKEN_URL")
+  const auth = {
+    tokenStorePath: env("ATQBO_QBO_TOKEN_STORE") ?? qbo.tokenStore,
+    clientIdEnv: qbo.clientIdEnv,
+    clientSecretEnv: qbo.clientSecretEnv,
+    refreshTokenEnv: qbo.refreshTokenEnv,
+    ...(tokenUrl ? { tokenUrl } : {})
+  }
+  return write ? layerQboLive(options, auth) : layerQboReaderLive(options, auth)
 }
 
-/** Client layers pointed at running simulators, with their sandbox credentials. */
-export function layersForSandbox(sandbox: Sandbox, write: true, tuning?: ClientTuning): Layer.Layer<Writers>
-export function layersForSandbox(sandbox: Sandbox, write: false, tuning?: ClientTuning): Layer.Layer<Readers>
-export function layersForSandbox(sandbox: Sandbox, write: boolean, tuning: ClientTuning = {}): Layer.Layer<Writers> | Layer.Layer<Readers> {
+const autotaskSandbox = (sandbox: Sandbox, write: boolean, tuning: ClientTuning) => {
   const { username, secret, integrationCode } = sandbox.autotask.credentials
-  const autotaskOptions = {
+  const options = {
     credentials: { username, secret: Redacted.make(secret), integrationCode: Redacted.make(integrationCode), impersonationResourceId: undefined },
     discoveryUrl: sandbox.autotask.discoveryUrl,
     ...(tuning.retry ? { retry: { baseDelayMs: 500, maxDelayMs: 30_000, maxAttempts: 6, ...tuning.retry } } : {})
   }
-  const qboOptions = { realmId: sandbox.realmId, apiBaseUrl: sandbox.qbo.baseUrl, ...(tuning.retry ? { retry: tuning.retry } : {}) }
-  const qboDeps = Layer.merge(layerQboAuthStatic(sandbox.realmId, sandbox.qbo.issueAccessToken(sandbox.realmId)), NodeHttpClient.layerUndici)
-  return write
-    ? Layer.merge(AutotaskClientLive.layer(autotaskOptions), layerQboClient(qboOptions).pipe(Layer.provide(qboDeps)))
-    : Layer.merge(AutotaskClientLive.readerLayer(autotaskOptions), layerQboReader(qboOptions).pipe(Layer.provide(qboDeps)))
+  return write ? AutotaskClientLive.layer(options) : AutotaskClientLive.readerLayer(options)
 }
 
-/** The config a sandbox run uses: the sandbox's company, and nobody to notify. */
+const qboSandbox = (sandbox: Sandbox, realmId: string, write: boolean, tuning: ClientTuning) => {
+  const options = { realmId, apiBaseUrl: sandbox.qbo.baseUrl, ...(tuning.retry ? { retry: tuning.retry } : {}) }
+  const deps = Layer.merge(layerQboAuthStatic(realmId, sandbox.qbo.issueAccessToken(realmId)), NodeHttpClient.layerUndici)
+  return write ? layerQboClient(options).pipe(Layer.provide(deps)) : layerQboReader(options).pipe(Layer.provide(deps))
+}
+
+/** Client layers pointed at running simulators, with their sandbox credentials (one company). */
+export function layersForSandbox(sandbox: Sandbox, write: true, tuning?: ClientTuning): Layer.Layer<Writers>
+export function layersForSandbox(sandbox: Sandbox, write: false, tuning?: ClientTuning): Layer.Layer<Readers>
+export function layersForSandbox(sandbox: Sandbox, write: boolean, tuning: ClientTuning = {}): Layer.Layer<Writers> | Layer.Layer<Readers> {
+  return Layer.merge(autotaskSandbox(sandbox, write, tuning), qboSandbox(sandbox, sandbox.realmId, write, tuning))
+}
+
+/** The config a sandbox run uses: the sandbox's companies, and nobody to notify. */
 export const sandboxConfig = (config: Config, sandbox: Sandbox): Config => ({
   ...config,
   qbo: { ...config.qbo, realmId: sandbox.realmId },
   notifications: { webhook: undefined, email: undefined }
 })
 
-const sandboxConnection = <R>(config: Config, data: Option.Option<string>, write: boolean) =>
+// ---------------------------------------------------------------------------------------------
+// Every client a command needs
+
+interface Clients {
+  /** The config with what the connection decided (realm ids; the sandbox's companies). */
+  readonly config: Config
+  readonly autotask: Layer.Layer<AutotaskReader | AutotaskWriter> | Layer.Layer<AutotaskReader>
+  /** One QBO client per company: `undefined` names the single company. */
+  readonly qbo: ReadonlyArray<{ readonly name: string | undefined; readonly layer: Layer.Layer<QboReader | QboWriter> | Layer.Layer<QboReader> }>
+}
+
+const startedSandbox = (data: Option.Option<string>) =>
+  Effect.acquireRelease(
+    Effect.tryPromise({
+      try: () => startSandbox(Option.isSome(data) ? { dataDir: data.value } : {}),
+      catch: (error) => new ConnectError({ message: `cannot start the sandbox: ${error instanceof Error ? error.message : String(error)}` })
+    }),
+    (started) => Effect.promise(() => started.close())
+  )
+
+const sandboxClients = (config: Config, data: Option.Option<string>, write: boolean) =>
   Effect.gen(function*() {
-    const sandbox = yield* Effect.acquireRelease(
-      Effect.tryPromise({
-        try: () => startSandbox(Option.isSome(data) ? { dataDir: data.value } : {}),
-        catch: (error) => new ConnectError({ message: `cannot start the sandbox: ${error instanceof Error ? error.message : String(error)}` })
-      }),
-      (started) => Effect.promise(() => started.close())
-    )
-    const layer = write ? layersForSandbox(sandbox, true) : layersForSandbox(sandbox, false)
-    return { config: sandboxConfig(config, sandbox), layer: layer as Layer.Layer<R> } satisfies Connection<R>
+    const sandbox = yield* startedSandbox(data)
+    const base = sandboxConfig(config, sandbox)
+    const autotask = autotaskSandbox(sandbox, write, {})
+    if (config.connections.length === 0) {
+      return { config: base, autotask, qbo: [{ name: undefined, layer: qboSandbox(sandbox, sandbox.realmId, write, {}) }] } satisfies Clients
+    }
+    const missing = config.connections.filter((connection) => !connection.config.qbo.realmId || !sandbox.qbo.realmIds.includes(connection.config.qbo.realmId))
+    if (missing.length > 0) {
+      return yield* new ConnectError({
+        message: `the sandbox dataset has no QBO company for connection(s) ${missing.map((connection) => connection.name).join(", ")}; give each connection a qbo.realmId among the dataset's companies: ${sandbox.qbo.realmIds.join(", ")}`
+      })
+    }
+    const connections = config.connections.map((connection) => ({ ...connection, config: { ...connection.config, notifications: base.notifications } }))
+    return {
+      config: { ...base, connections },
+      autotask,
+      qbo: connections.map((connection) => ({ name: connection.name, layer: qboSandbox(sandbox, connection.config.qbo.realmId!, write, {}) }))
+    } satisfies Clients
   })
 
-const connect = <R>(config: Config, target: Target, write: boolean) =>
-  target.sandbox ? sandboxConnection<R>(config, target.data, write) : liveConnection<R>(config, write)
+const liveClients = (config: Config, write: boolean) =>
+  Effect.gen(function*() {
+    const autotask = yield* autotaskLive(config, write)
+    if (config.connections.length === 0) {
+      const realmId = yield* resolveRealm(config.qbo, "this configuration")
+      return { config: { ...config, qbo: { ...config.qbo, realmId } }, autotask, qbo: [{ name: undefined, layer: qboLive(config.qbo, realmId, write) }] } satisfies Clients
+    }
+    const connections = yield* Effect.forEach(config.connections, (connection) =>
+      resolveRealm(connection.config.qbo, `connection ${connection.name}`).pipe(
+        Effect.map((realmId) => ({ ...connection, config: { ...connection.config, qbo: { ...connection.config.qbo, realmId } } }))
+      ))
+    return {
+      config: { ...config, connections },
+      autotask,
+      qbo: connections.map((connection) => ({ name: connection.name, layer: qboLive(connection.config.qbo, connection.config.qbo.realmId, write) }))
+    } satisfies Clients
+  })
 
-/** Runs `use` with Autotask and QBO readers (what `plan` gets: it cannot write). */
+const clientsFor = (config: Config, target: Target, write: boolean) =>
+  target.sandbox ? sandboxClients(config, target.data, write) : liveClients(config, write)
+
+const single = (clients: Clients) =>
+  Effect.gen(function*() {
+    const only = clients.qbo[0]
+    if (clients.qbo.length !== 1 || only === undefined) {
+      return yield* new ConnectError({ message: "this command works on one QBO company; it does not support atqbo.yaml `connections` yet" })
+    }
+    return only.layer
+  })
+
+/** Runs `use` with Autotask and QBO readers of a single company (doctor, import). */
 export const withReaders = <A, E>(config: Config, target: Target, use: (config: Config) => Effect.Effect<A, E, Readers>) =>
   Effect.scoped(
     Effect.gen(function*() {
-      const connection = yield* connect<Readers>(config, target, false)
-      return yield* use(connection.config).pipe(Effect.provide(connection.layer))
+      const clients = yield* clientsFor(config, target, false)
+      const qbo = yield* single(clients)
+      return yield* use(clients.config).pipe(Effect.provide(Layer.merge(clients.autotask as Layer.Layer<AutotaskReader>, qbo as Layer.Layer<QboReader>)))
     })
   )
 
-/** Runs `use` with readers and writers (what `apply` gets). */
+/** Runs `use` with readers and writers of a single company. */
 export const withWriters = <A, E>(config: Config, target: Target, use: (config: Config) => Effect.Effect<A, E, Writers>) =>
   Effect.scoped(
     Effect.gen(function*() {
-      const connection = yield* connect<Writers>(config, target, true)
-      return yield* use(connection.config).pipe(Effect.provide(connection.layer))
+      const clients = yield* clientsFor(config, target, true)
+      const qbo = yield* single(clients)
+      return yield* use(clients.config).pipe(
+        Effect.provide(Layer.merge(clients.autotask as Layer.Layer<AutotaskReader | AutotaskWriter>, qbo as Layer.Layer<QboReader | QboWriter>))
+      )
     })
   )
+
+/**
+ * Runs `use` with the Autotask client and every QBO company's client (`QboCompanies`), each
+ * built once. Without `write` there are no writers: asking for one dies, so `plan` cannot write.
+ */
+const withCompanies = <A, E, R>(config: Config, target: Target, write: boolean, use: (config: Config) => Effect.Effect<A, E, R>) =>
+  Effect.scoped(
+    Effect.gen(function*() {
+      const clients = yield* clientsFor(config, target, write)
+      const built = new Map<string | undefined, Context.Context<QboReader | QboWriter> | Context.Context<QboReader>>()
+      for (const company of clients.qbo) built.set(company.name, yield* Layer.build(company.layer as Layer.Layer<QboReader>))
+      const contextOf = (name: string | undefined) => {
+        const context = built.get(name)
+        if (!context) throw new Error(`no QBO client for connection ${String(name)}`)
+        return context
+      }
+      const companies = QboCompanies.of({
+        reader: (name) => Layer.succeedContext(contextOf(name) as Context.Context<QboReader>),
+        writer: (name) =>
+          write
+            ? Layer.succeedContext(contextOf(name) as Context.Context<QboReader | QboWriter>)
+            : Layer.effectContext(Effect.die("plan mode has no QBO writer"))
+      })
+      const autotask = yield* Layer.build(clients.autotask as Layer.Layer<AutotaskReader>)
+      const provided = Layer.merge(Layer.succeedContext(autotask), Layer.succeed(QboCompanies, companies))
+      return yield* (use(clients.config).pipe(Effect.provide(provided)) as Effect.Effect<A, E>)
+    })
+  )
+
+/** `plan`: the Autotask reader and every company's QBO reader. */
+export const withCompanyReaders = <A, E>(config: Config, target: Target, use: (config: Config) => Effect.Effect<A, E, AutotaskReader | QboCompanies>) =>
+  withCompanies(config, target, false, use)
+
+/** `apply`: the Autotask reader and writer and every company's QBO reader and writer. */
+export const withCompanyWriters = <A, E>(config: Config, target: Target, use: (config: Config) => Effect.Effect<A, E, AutotaskReader | AutotaskWriter | QboCompanies>) =>
+  withCompanies(config, target, true, use)

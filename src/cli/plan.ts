@@ -5,13 +5,13 @@ import { appendFile } from "node:fs/promises"
 import { Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { hasChanges, type Plan } from "../domain/plan.ts"
-import { makePlan } from "../reconcile/makePlan.ts"
+import { makePlanAll } from "../reconcile/makePlan.ts"
 import { annotationLines, planAnnotations, planCommentBody, planSummary } from "../render/github.ts"
 import { renderPlan } from "../render/index.ts"
 import { renderJson } from "../render/json.ts"
 import { renderText } from "../render/text.ts"
-import { configFlag, dataFlag, loadConfig, sandboxFlag, windowFlags, windowRequest, writeOutput } from "./common.ts"
-import { withReaders } from "./connect.ts"
+import { configFlag, connectionFlag, dataFlag, loadConfig, sandboxFlag, windowFlags, windowRequest, writeOutput } from "./common.ts"
+import { withCompanyReaders } from "./connect.ts"
 import { setExitCode } from "./exitCode.ts"
 import { VERSION } from "./version.ts"
 
@@ -51,13 +51,14 @@ export const planCommand = Command.make(
     detailedExitcode: Flag.Boolean("detailed-exitcode").pipe(Flag.withDescription("Exit 2 when the plan has changes (0 none, 1 error)"), Flag.withDefault(false)),
     verbose: Flag.Boolean("verbose").pipe(Flag.withDescription("Show every field and line, not only what changes"), Flag.withDefault(false)),
     ...windowFlags,
+    connection: connectionFlag,
     sandbox: sandboxFlag,
     data: dataFlag
   },
   Effect.fn(function*(flags) {
     const config = yield* loadConfig(flags.config)
-    const plan = yield* withReaders(config, { sandbox: flags.sandbox, data: flags.data }, (connected) =>
-      makePlan(connected, windowRequest(flags), VERSION))
+    const plan = yield* withCompanyReaders(config, { sandbox: flags.sandbox, data: flags.data }, (connected) =>
+      makePlanAll(connected, windowRequest(flags), VERSION, Option.getOrUndefined(flags.connection)))
     if (Option.isSome(flags.out)) yield* writeOutput(flags.out.value, renderJson(plan))
     if (flags.format === "github") yield* emitGithub(plan, flags.commentFile, flags.verbose)
     else yield* Console.log(renderPlan(plan, flags.format, { verbose: flags.verbose }).trimEnd())

@@ -35,6 +35,7 @@ import {
   itemAddress,
   refTo
 } from "./desired.ts"
+import { ownerOf } from "./marker.ts"
 import { nameKey } from "./names.ts"
 import { planPayments } from "./payments.ts"
 import type { Snapshot } from "./snapshot.ts"
@@ -348,8 +349,10 @@ const planInvoice = (invoice: AtInvoice, builder: PlanBuilder, ctx: PlanContext,
   const lookupNumber = config.sync.numbering.mode === "qbo" ? number : expected
   const sameNumber = lookupNumber === undefined ? [] : ctx.byDocNumber.get(nameKey(lookupNumber)) ?? []
   if (looksSynced) {
-    const external = sameNumber.find((candidate) => candidate.entity === (Money.isNegative(invoiceTotal(invoice)) ? "CreditMemo" : "Invoice")) ??
-      sameNumber[0]
+    // A document atqbo created for another Autotask invoice is not this invoice's, whatever its number.
+    const candidates = sameNumber.filter((candidate) => ownerOf(candidate.doc.PrivateNote) === undefined)
+    const external = candidates.find((candidate) => candidate.entity === (Money.isNegative(invoiceTotal(invoice)) ? "CreditMemo" : "Invoice")) ??
+      candidates[0]
     if (external) {
       const differences = driftOf(invoice, external)
       if (differences.length > 0) {

@@ -4,7 +4,7 @@
  * characters): sections that do not fit are cut with a note saying so.
  */
 import type { Plan, PlanAction } from "../domain/plan.ts"
-import { fieldChanges, LABEL, SECTIONS, summaryLine, SYMBOL, windowLine } from "./summary.ts"
+import { companiesLine, fieldChanges, LABEL, SECTIONS, summaryLine, SYMBOL, windowLine } from "./summary.ts"
 
 export const GITHUB_COMMENT_LIMIT = 65_536
 
@@ -27,8 +27,11 @@ export const escapeMarkdown = (text: string): string =>
     .replace(/\|/g, "\\|")
     .replace(/\r?\n/g, "<br>")
 
-const invoiceCell = (action: PlanAction): string =>
-  action.autotaskInvoiceId === undefined ? "" : escapeMarkdown(action.name ? `${action.name} (id ${action.autotaskInvoiceId})` : `id ${action.autotaskInvoiceId}`)
+const invoiceCell = (action: PlanAction): string => {
+  const company = action.connection ? `**${escapeMarkdown(action.connection)}** ` : ""
+  if (action.autotaskInvoiceId === undefined) return company
+  return company + escapeMarkdown(action.name ? `${action.name} (id ${action.autotaskInvoiceId})` : `id ${action.autotaskInvoiceId}`)
+}
 
 const row = (cells: ReadonlyArray<string>): string => `| ${cells.join(" | ")} |`
 
@@ -88,7 +91,7 @@ export const renderMarkdown = (plan: Plan, options: MarkdownOptions = {}): strin
   head.push(`### ${escapeMarkdown(summaryLine(plan))}`)
   head.push("")
   head.push(
-    `QBO company \`${escapeMarkdown(plan.realmId)}\` · ${escapeMarkdown(windowLine(plan))} · ${plan.summary.invoicesRead} Autotask invoices read, ${plan.summary.invoicesInSync} already in sync · checksum \`${plan.checksum.slice(0, 19)}\``
+    `${escapeMarkdown(companiesLine(plan))} · ${escapeMarkdown(windowLine(plan))} · ${plan.summary.invoicesRead} Autotask invoices read, ${plan.summary.invoicesInSync} already in sync · checksum \`${plan.checksum.slice(0, 19)}\``
   )
   let budget = limit - head.join("\n").length - 200
   const sections: Array<string> = []

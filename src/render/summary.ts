@@ -86,3 +86,9 @@ export const windowLine = (plan: Plan): string =>
   plan.window.invoiceIds
     ? `Autotask invoices ${plan.window.invoiceIds.join(", ")}`
     : `invoices dated ${plan.window.since} … ${plan.window.until} (${plan.window.timeZone})`
+
+/** "QBO company 9341…" or, with several, "QBO companies us (111), canada (222)". */
+export const companiesLine = (plan: Plan): string =>
+  plan.connections
+    ? `QBO companies ${plan.connections.map((connection) => `${connection.name} (${connection.realmId})`).join(", ")}`
+    : `QBO company ${plan.realmId}`

@@ -3,7 +3,7 @@
  * formatted, only what changes unless `verbose`, one summary line at the end.
  */
 import type { Plan, PlanAction } from "../domain/plan.ts"
-import { displayValue, fieldChanges, LABEL, SECTIONS, summaryLine, SYMBOL, windowLine } from "./summary.ts"
+import { companiesLine, displayValue, fieldChanges, LABEL, SECTIONS, summaryLine, SYMBOL, windowLine } from "./summary.ts"
 
 export interface TextOptions {
   readonly verbose: boolean
@@ -78,15 +78,28 @@ const detailLines = (action: PlanAction, options: TextOptions): Array<string> =>
 
 export const renderText = (plan: Plan, options: TextOptions): string => {
   const out: Array<string> = []
-  out.push(`atqbo plan · QBO company ${plan.realmId} · ${windowLine(plan)}`)
+  out.push(`atqbo plan · ${companiesLine(plan)} · ${windowLine(plan)}`)
   out.push(`${plan.summary.invoicesRead} Autotask invoice${plan.summary.invoicesRead === 1 ? "" : "s"} read, ${plan.summary.invoicesInSync} already in sync.`)
-  for (const section of SECTIONS) {
-    const actions = plan.actions.filter((action) => section.types.includes(action.type))
-    if (actions.length === 0) continue
-    out.push("", `${section.title} (${actions.length})`)
-    for (const action of actions) {
-      out.push(`  ${SYMBOL[action.type]} ${pad(LABEL[action.type], 11)} ${headline(action, plan.currency)}`)
-      for (const detail of detailLines(action, options)) out.push(`      ${detail}`)
+  // With several QBO companies, one block per connection (and one for unroutable invoices).
+  const groups = plan.connections
+    ? [
+      ...plan.connections.map((connection) => ({
+        title: `Connection ${connection.name} · QBO company ${connection.realmId}`,
+        actions: plan.actions.filter((action) => action.connection === connection.name)
+      })),
+      { title: "Not routed to any QBO company", actions: plan.actions.filter((action) => !plan.connections!.some((c) => c.name === action.connection)) }
+    ].filter((group) => group.actions.length > 0)
+    : [{ title: undefined, actions: plan.actions }]
+  for (const group of groups) {
+    if (group.title) out.push("", `== ${group.title} ==`)
+    for (const section of SECTIONS) {
+      const actions = group.actions.filter((action) => section.types.includes(action.type))
+      if (actions.length === 0) continue
+      out.push("", `${section.title} (${actions.length})`)
+      for (const action of actions) {
+        out.push(`  ${SYMBOL[action.type]} ${pad(LABEL[action.type], 11)} ${headline(action, plan.currency)}`)
+        for (const detail of detailLines(action, options)) out.push(`      ${detail}`)
+      }
     }
   }
   if (plan.warnings.length > 0) {

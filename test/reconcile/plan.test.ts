@@ -104,6 +104,15 @@ describe("plan: invoices", () => {
     assert.deepStrictEqual(p.actions, [])
   })
 
+  it("does not take another invoice's document for this one because the numbers match", () => {
+    const p = plan(simple({
+      invoice: { invoiceNumber: "1001", webServiceDate: "2026-11-21T10:00:00Z" },
+      qbo: { invoices: [qboDocument("40", { DocNumber: "1001", TotalAmt: 999, PrivateNote: ownershipMarker(777) })] }
+    }))
+    assert.deepStrictEqual(p.actions, [])
+    assert.deepStrictEqual(p.warnings.map((warning) => warning.code), ["synced-elsewhere"])
+  })
+
   it("re-plans an invoice the vendor app marked ERROR", () => {
     const p = plan(simple({ invoice: { invoiceNumber: "ERROR" } }))
     assert.deepStrictEqual(types(p), ["invoice.create invoice:100", "autotask.writeback writeback:100"])
@@ -154,6 +163,12 @@ describe("plan: invoices", () => {
       qbo: { invoices: [qboDocument("40", { DocNumber: "1001", TotalAmt: 0, PrivateNote: `Voided ${ownershipMarker(100)}` })] }
     }), config({ sync: { voids: { sync: true, lookbackDays: 14 } } }))
     assert.deepStrictEqual(p.actions, [])
+  })
+
+  it("refuses an invoice whose document another QBO company (connection) holds", () => {
+    const p = buildPlan(snapshot(simple()), config(), { ...meta, elsewhere: new Map([[100, "canada"]]) })
+    assert.deepStrictEqual(types(p), ["invoice.reject reject:100"])
+    assert.match(find(p, "invoice.reject").reasons[0]!, /its QBO document is in connection "canada".*a second document is never created/)
   })
 
   it("rejects an invoice whose lines do not add up to Autotask's total", () => {

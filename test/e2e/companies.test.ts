@@ -1,0 +1,128 @@
+/**
+ * Several QBO companies from one Autotask database (issue: a US and a Canadian company):
+ * the real CLI against one Autotask simulator and a QBO simulator with two companies.
+ */
+import { mkdir, writeFile } from "node:fs/promises"
+import { join } from "node:path"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { ownerOf } from "../../src/reconcile/marker.ts"
+import type { Sandbox } from "../../src/sandbox/sandbox.ts"
+import { runCli, sandboxEnv, writeConfig } from "../support/cli.ts"
+import { billingCode, billingItem, company, invoice } from "../support/fixtures.ts"
+import { daysAgo, withSandbox, writeDataset } from "../support/sandbox.ts"
+
+const US = "1231000001"
+const CA = "1231000002"
+const at = (date: string) => `${date}T00:00:00`
+
+const dataset = async (): Promise<string> => {
+  const dir = await writeDataset({
+    autotask: {
+      Invoices: [
+        invoice(500, 1, 100, { invoiceDateTime: at(daysAgo(1)) }),
+        invoice(501, 2, 200, { invoiceDateTime: at(daysAgo(1)) }),
+        invoice(502, 3, 300, { invoiceDateTime: at(daysAgo(2)) }),
+        invoice(503, 4, 400, { invoiceDateTime: at(daysAgo(2)) })
+      ],
+      BillingItems: [
+        billingItem(1, 500, 10, 1, 100),
+        billingItem(2, 501, 10, 2, 100),
+        billingItem(3, 502, 10, 3, 100),
+        billingItem(4, 503, 10, 4, 100)
+      ].map((item) => ({ ...item, itemDate: at(daysAgo(2)) })),
+      BillingCodes: [billingCode(10, "Managed Services")],
+      Companies: [
+        company(1, "Acme US Inc", { countryID: 237 }),
+        company(2, "Maple Leaf Dental", { countryID: 39 }),
+        company(3, "Northern Lights Legal", { countryID: 237, userDefinedFields: [{ name: "Billing Entity", value: "ca" }] }),
+        company(4, "Globex Holdings", { countryID: 237 })
+      ]
+    }
+  })
+  for (const realm of [US, CA]) {
+    await mkdir(join(dir, "qbo", realm), { recursive: true })
+    await writeFile(join(dir, "qbo", realm, "Item.json"), JSON.stringify([{ Id: "5", SyncToken: "0", Name: "Managed Services", Type: "Service", Active: true, IncomeAccountRef: { value: "1" } }]))
+    await writeFile(join(dir, "qbo", realm, "CompanyInfo.json"), JSON.stringify({ Id: "1", SyncToken: "0", CompanyName: realm === US ? "Northwind US" : "Northwind Canada", Country: realm === US ? "US" : "CA" }))
+  }
+  return dir
+}
+
+const connections = (stateDir: string, canadaRoutes: ReadonlyArray<string> = ["      - countries: [39]", "      - udf: { name: Billing Entity, values: [CA] }"], canadaLimits = "") =>
+  [
+    "connections:",
+    "  - name: us",
+    "    qbo:",
+    `      realmId: "${US}"`,
+    "      refreshTokenEnv: QBO_US_REFRESH_TOKEN",
+    `      tokenStore: ${join(stateDir, "qbo-us.json")}`,
+    "    default: true",
+    "  - name: canada",
+    "    qbo:",
+    `      realmId: "${CA}"`,
+    "      refreshTokenEnv: QBO_CA_REFRESH_TOKEN",
+    `      tokenStore: ${join(stateDir, "qbo-ca.json")}`,
+    ...(canadaLimits ? ["    limits:", canadaLimits] : []),
+    "    routes:",
+    ...canadaRoutes
+  ].join("\n")
+
+const owners = (sandbox: Sandbox, realm: string): Array<number> =>
+  sandbox.qbo.store(realm).list("Invoice").map((doc) => ownerOf(doc.PrivateNote as string)).filter((id): id is number => id !== undefined).sort()
+
+describe("several QBO companies", () => {
+  it.live("routes each invoice to its company, applies once, refuses to move a document, and limits per company", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const sandbox = yield* withSandbox({ dataDir: yield* Effect.promise(dataset) })
+      assert.deepStrictEqual([...sandbox.qbo.realmIds].sort(), [US, CA])
+      const base = sandboxEnv(sandbox)
+      const env = { ...base, QBO_US_REFRESH_TOKEN: base.QBO_REFRESH_TOKEN!, QBO_CA_REFRESH_TOKEN: base.QBO_REFRESH_TOKEN! }
+      const first = yield* Effect.promise(() => writeConfig(US))
+      const config = yield* Effect.promise(() => writeConfig(US, { top: connections(first.stateDir) }))
+
+      const plan = yield* Effect.promise(() => runCli(["plan", "--config", config.dir, "--format", "json"], { env }))
+      assert.strictEqual(plan.code, 0, plan.stderr)
+      const json = JSON.parse(plan.stdout)
+      assert.deepStrictEqual(json.connections.map((c: { name: string; realmId: string }) => [c.name, c.realmId]), [["us", US], ["canada", CA]])
+      const creates = json.actions.filter((a: { type: string }) => a.type === "invoice.create").map((a: { address: string }) => a.address)
+      assert.deepStrictEqual(creates, ["us/invoice:500", "us/invoice:503", "canada/invoice:501", "canada/invoice:502"])
+      const text = yield* Effect.promise(() => runCli(["plan", "--config", config.dir], { env }))
+      assert.include(text.stdout, `atqbo plan · QBO companies us (${US}), canada (${CA})`)
+      assert.include(text.stdout, `== Connection canada · QBO company ${CA} ==`)
+
+      const strict = yield* Effect.promise(() => writeConfig(US, { top: connections(first.stateDir, undefined, "      maxNewCustomers: 1") }))
+      const limited = yield* Effect.promise(() => runCli(["apply", "--config", strict.dir, "--auto-approve"], { env }))
+      assert.strictEqual(limited.code, 1)
+      assert.include(limited.stderr, "2 new QBO customers in connection canada planned, limit maxNewCustomers: 1")
+      assert.strictEqual(sandbox.qbo.writeCount() + sandbox.autotask.writeCount(), 0)
+
+      const apply = yield* Effect.promise(() => runCli(["apply", "--config", config.dir, "--auto-approve"], { env }))
+      assert.strictEqual(apply.code, 0, apply.stderr + apply.stdout)
+      assert.deepStrictEqual(owners(sandbox, US), [500, 503])
+      assert.deepStrictEqual(owners(sandbox, CA), [501, 502])
+      for (const id of [500, 501, 502, 503]) assert.isNotEmpty(String(sandbox.autotask.store.get("Invoices", id)!.invoiceNumber ?? ""))
+
+      const writes = sandbox.qbo.writeCount() + sandbox.autotask.writeCount()
+      const again = yield* Effect.promise(() => runCli(["apply", "--config", config.dir, "--auto-approve"], { env }))
+      assert.strictEqual(again.code, 0, again.stderr)
+      assert.include(again.stdout, "Nothing to apply.")
+      assert.strictEqual(sandbox.qbo.writeCount() + sandbox.autotask.writeCount(), writes, "a second apply writes nothing")
+
+      // Company 2 moves to the US company by a routing change: never a second document.
+      const moved = yield* Effect.promise(() => writeConfig(US, { top: connections(first.stateDir, ["      - udf: { name: Billing Entity, values: [CA] }"]) }))
+      const replanned = yield* Effect.promise(() => runCli(["plan", "--config", moved.dir, "--format", "json"], { env }))
+      assert.strictEqual(replanned.code, 0, replanned.stderr)
+      const after = JSON.parse(replanned.stdout)
+      assert.deepStrictEqual(after.actions.filter((a: { type: string }) => a.type === "invoice.create"), [])
+      const refused = after.actions.find((a: { type: string; autotaskInvoiceId?: number }) => a.type === "invoice.reject" && a.autotaskInvoiceId === 501)
+      assert.strictEqual(refused?.address, "us/reject:501")
+      assert.match(refused?.reasons[0], /its QBO document is in connection "canada", but the routing rules now send it here/)
+
+      const only = yield* Effect.promise(() => runCli(["plan", "--config", config.dir, "--connection", "canada", "--format", "json"], { env }))
+      assert.strictEqual(only.code, 0, only.stderr)
+      assert.deepStrictEqual(JSON.parse(only.stdout).connections.map((c: { name: string }) => c.name), ["canada"])
+      const unknown = yield* Effect.promise(() => runCli(["plan", "--config", config.dir, "--connection", "mexico"], { env }))
+      assert.strictEqual(unknown.code, 1)
+      assert.include(unknown.stderr, "--connection mexico: no such connection in atqbo.yaml (connections: us, canada)")
+    })), 90_000)
+})
