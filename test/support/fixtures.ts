@@ -3,6 +3,20 @@
  * assembled from small partial records.
  */
 import type { AtBillingCode, AtBillingItem, AtCompany, AtInvoice, AtPaymentTerm } from "../../src/autotask/model.ts"
+import {
+  AUTOTASK_DEFAULTS,
+  CLASSES_DEFAULTS,
+  CUSTOMERS_DEFAULTS,
+  ITEMS_DEFAULTS,
+  JOURNAL_DEFAULTS,
+  LIMITS_DEFAULTS,
+  NOTIFICATIONS_DEFAULTS,
+  PAYMENTS_DEFAULTS,
+  QBO_DEFAULTS,
+  SYNC_DEFAULTS,
+  TAXES_DEFAULTS,
+  TERMS_DEFAULTS
+} from "../../src/config/defaults.ts"
 import type { Config } from "../../src/config/types.ts"
 import type { QboCustomer, QboItem, QboPreferences, QboSalesDocument, QboTerm } from "../../src/qbo/model.ts"
 import type { Snapshot } from "../../src/reconcile/snapshot.ts"
@@ -21,53 +35,21 @@ const merge = <T>(base: T, patch: DeepPartial<T> | undefined): T => {
   return out as T
 }
 
+/** The documented defaults, in a company with a realm id and a US time zone. */
 export const baseConfig: Config = {
   dir: "mappings",
-  autotask: {
-    usernameEnv: "AUTOTASK_USERNAME",
-    secretEnv: "AUTOTASK_SECRET",
-    integrationCodeEnv: "AUTOTASK_INTEGRATION_CODE",
-    impersonationResourceIdEnv: undefined,
-    zoneUrl: undefined,
-    discoveryUrl: "https://webservices.autotask.net/atservicesrest/"
-  },
-  qbo: {
-    realmId: "9341453129584572",
-    realmIdEnv: "QBO_REALM_ID",
-    environment: "production",
-    clientIdEnv: "QBO_CLIENT_ID",
-    clientSecretEnv: "QBO_CLIENT_SECRET",
-    refreshTokenEnv: "QBO_REFRESH_TOKEN",
-    tokenStore: ".atqbo/qbo-token.json",
-    minorVersion: 75
-  },
-  sync: {
-    timeZone: "America/Chicago",
-    lookbackDays: 14,
-    numbering: { mode: "qbo", prefix: "" },
-    negativeInvoices: "reject",
-    voids: { sync: false, lookbackDays: 14 },
-    errorMarker: { write: false, value: "ERROR" },
-    customerMemo: { parts: ["orderNumber", "comments"], separator: "\n" },
-    email: { onCreate: false }
-  },
-  limits: { maxNewCustomers: 25, maxNewItems: 50, maxInvoices: 500, maxVoids: 10 },
-  journal: { dir: ".atqbo/journal" },
-  notifications: { webhook: undefined, email: undefined },
-  payments: { sync: true, lookbackDays: 60, partialMarksPaid: false, existingPaidDate: "keep" },
-  items: {
-    matchField: "name",
-    map: [],
-    missing: { policy: "create", fallbackItem: undefined, create: { type: "Service", incomeAccount: "Services", taxable: false } }
-  },
-  terms: { aliases: [], unmatched: "omit" },
-  customers: { crossReferences: [], create: true, normalize: { collapseWhitespace: true, ignorePunctuation: false, ignoreSuffixes: [] } },
-  classes: { default: undefined, lines: { default: undefined, rules: [] } },
-  taxes: {
-    region: "us",
-    us: { amounts: "autotask", taxableWhen: "taxDollars", taxableCategories: [], taxCode: undefined },
-    global: { codes: [], defaultTaxCode: undefined, calculation: "TaxExcluded" }
-  },
+  autotask: AUTOTASK_DEFAULTS,
+  qbo: { ...QBO_DEFAULTS, realmId: "9341453129584572" },
+  sync: { ...SYNC_DEFAULTS, timeZone: "America/Chicago" },
+  limits: LIMITS_DEFAULTS,
+  journal: JOURNAL_DEFAULTS,
+  notifications: NOTIFICATIONS_DEFAULTS,
+  payments: PAYMENTS_DEFAULTS,
+  items: ITEMS_DEFAULTS,
+  terms: TERMS_DEFAULTS,
+  customers: CUSTOMERS_DEFAULTS,
+  classes: CLASSES_DEFAULTS,
+  taxes: TAXES_DEFAULTS,
   connections: []
 }
 
