@@ -21,7 +21,7 @@ import { annotationLines, applyAnnotations, applySummary, planAnnotations } from
 import { renderReportText } from "../render/report.ts"
 import { renderText } from "../render/text.ts"
 import type { Config } from "../config/types.ts"
-import { configFlag, connectionFlag, dataFlag, loadConfig, sandboxFlag, windowFlags, windowRequest } from "./common.ts"
+import { configFlag, loadConfig, planningFlags, windowRequest } from "./common.ts"
 import { withCompanyWriters } from "./connect.ts"
 import { setExitCode } from "./exitCode.ts"
 import { VERSION } from "./version.ts"
@@ -60,10 +60,7 @@ export const applyCommand = Command.make(
     autoApprove: Flag.Boolean("auto-approve").pipe(Flag.withDescription("Do not ask for confirmation (CI)"), Flag.withDefault(false)),
     force: Flag.Boolean("force").pipe(Flag.withDescription("Apply even when the plan exceeds the safety limits in atqbo.yaml"), Flag.withDefault(false)),
     format: Flag.Literals("format", ["text", "github"]).pipe(Flag.withDescription("github adds annotations and the job summary"), Flag.withDefault("text")),
-    ...windowFlags,
-    connection: connectionFlag,
-    sandbox: sandboxFlag,
-    data: dataFlag
+    ...planningFlags
   },
   Effect.fn(function*(flags) {
     const config = yield* loadConfig(flags.config)

@@ -49,6 +49,14 @@ export const connectionFlag = Flag.String("connection").pipe(
   Flag.optional
 )
 
+/** What to plan and against what: the window, the company, live or the sandbox. */
+export const planningFlags = {
+  ...windowFlags,
+  connection: connectionFlag,
+  sandbox: sandboxFlag,
+  data: dataFlag
+}
+
 export interface WindowFlags {
   readonly since: Option.Option<string>
   readonly until: Option.Option<string>

@@ -10,7 +10,7 @@ import { annotationLines, planAnnotations, planCommentBody, planSummary } from "
 import { renderPlan } from "../render/index.ts"
 import { renderJson } from "../render/json.ts"
 import { renderText } from "../render/text.ts"
-import { configFlag, connectionFlag, dataFlag, loadConfig, sandboxFlag, windowFlags, windowRequest, writeOutput } from "./common.ts"
+import { configFlag, loadConfig, planningFlags, windowRequest, writeOutput } from "./common.ts"
 import { withCompanyReaders } from "./connect.ts"
 import { setExitCode } from "./exitCode.ts"
 import { VERSION } from "./version.ts"
@@ -50,10 +50,7 @@ export const planCommand = Command.make(
     commentFile: Flag.String("comment-file").pipe(Flag.withDescription("With --format github: write the sticky PR comment body to FILE"), Flag.withMetavar("FILE"), Flag.optional),
     detailedExitcode: Flag.Boolean("detailed-exitcode").pipe(Flag.withDescription("Exit 2 when the plan has changes (0 none, 1 error)"), Flag.withDefault(false)),
     verbose: Flag.Boolean("verbose").pipe(Flag.withDescription("Show every field and line, not only what changes"), Flag.withDefault(false)),
-    ...windowFlags,
-    connection: connectionFlag,
-    sandbox: sandboxFlag,
-    data: dataFlag
+    ...planningFlags
   },
   Effect.fn(function*(flags) {
     const config = yield* loadConfig(flags.config)
