@@ -11,7 +11,9 @@ import { ownerOf } from "../../src/reconcile/marker.ts"
 import type { Sandbox } from "../../src/sandbox/sandbox.ts"
 import { config } from "../support/fixtures.ts"
 import { mixedDataset } from "../support/datasets.ts"
-import { applyIn, planAndApply, planIn, withSandbox } from "../support/sandbox.ts"
+import { layersForSandbox } from "../../src/cli/connect.ts"
+import { QboWriter } from "../../src/qbo/QboClient.ts"
+import { applyIn, FAST_RETRY, planAndApply, planIn, withSandbox } from "../support/sandbox.ts"
 
 const cfg: Config = config({ sync: { timeZone: "UTC", voids: { sync: true, lookbackDays: 14 } } })
 const counts = (actions: ReadonlyArray<{ readonly type: ActionType }>) => {
@@ -137,5 +139,24 @@ describe("apply (integration)", () => {
       assert.isAbove(batches, 2, "some items were re-submitted in a further batch")
       assertConverged(sandbox)
       assert.deepStrictEqual((yield* planIn(sandbox, cfg)).actions.map((action) => action.type), ["invoice.reject"])
+    })))
+
+  it.live("adopts a customer someone created after the plan (6240) instead of failing or duplicating", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const sandbox = yield* withSandbox({ dataDir: yield* Effect.promise(mixedDataset) })
+      const plan = yield* planIn(sandbox, cfg)
+      assert.isTrue(plan.actions.some((action) => action.address === "customer:Globex Industrial"))
+      const created = yield* Effect.gen(function*() {
+        const writer = yield* QboWriter
+        return yield* writer.create<{ Id: string }>("Customer", { DisplayName: "Globex Industrial" }, "someone-else-1")
+      }).pipe(Effect.provide(layersForSandbox(sandbox, true, FAST_RETRY)))
+      const report = yield* applyIn(sandbox, plan)
+      const outcome = report.outcomes.find((entry) => entry.address === "customer:Globex Industrial")!
+      assert.strictEqual(outcome.status, "adopted")
+      assert.strictEqual(outcome.qboId, created.Id)
+      assert.strictEqual(report.counts.failed, 0)
+      const invoice = sandbox.qbo.store(sandbox.realmId).list("Invoice").find((doc) => ownerOf(doc.PrivateNote as string) === 101)!
+      assert.strictEqual((invoice.CustomerRef as { value: string }).value, created.Id)
+      assertConverged(sandbox)
     })))
 })
