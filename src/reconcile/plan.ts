@@ -36,6 +36,7 @@ import {
   refTo
 } from "./desired.ts"
 import { ownerOf } from "./marker.ts"
+import { driftOf } from "./drift.ts"
 import { nameKey } from "./names.ts"
 import { planPayments } from "./payments.ts"
 import type { Snapshot } from "./snapshot.ts"
@@ -181,17 +182,6 @@ const sendAction = (
   display: { company: ctx.companies.get(invoice.companyID)?.companyName }
 })
 
-/** Field-level differences between what Autotask says and what the QBO document holds. */
-const driftOf = (invoice: AtInvoice, owned: OwnedDocument): ReadonlyArray<FieldDifference> => {
-  const differences: Array<FieldDifference> = []
-  const autotaskTotal = Money.abs(invoiceTotal(invoice))
-  const qboTotal = Money.fromApi(owned.doc.TotalAmt)
-  if (!Money.equalsToCent(autotaskTotal, qboTotal)) {
-    differences.push({ field: "TotalAmt", autotask: Money.formatMoney(autotaskTotal), qbo: Money.formatMoney(qboTotal) })
-  }
-  return differences
-}
-
 const createDocumentActions = (
   invoice: AtInvoice,
   desired: DesiredDocument,
@@ -318,7 +308,7 @@ const planInvoice = (invoice: AtInvoice, builder: PlanBuilder, ctx: PlanContext,
   }
 
   if (document) {
-    const differences = driftOf(invoice, document)
+    const differences = driftOf(invoice, document, ctx)
     if (differences.length > 0) {
       builder.warnings.push({
         code: "drift",
@@ -354,7 +344,7 @@ const planInvoice = (invoice: AtInvoice, builder: PlanBuilder, ctx: PlanContext,
     const external = candidates.find((candidate) => candidate.entity === (Money.isNegative(invoiceTotal(invoice)) ? "CreditMemo" : "Invoice")) ??
       candidates[0]
     if (external) {
-      const differences = driftOf(invoice, external)
+      const differences = driftOf(invoice, external, ctx)
       if (differences.length > 0) {
         builder.warnings.push({
           code: "drift",

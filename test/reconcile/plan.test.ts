@@ -30,6 +30,9 @@ const find = (p: Plan, type: ActionType): PlanAction => {
 }
 const payload = (action: PlanAction): Record<string, any> => action.payload as Record<string, any>
 
+/** The QBO line atqbo creates for `simple()`'s invoice. */
+const managedLine = (amount = 150) => ({ DetailType: "SalesItemLineDetail" as const, Amount: amount, SalesItemLineDetail: { ItemRef: { value: "5" }, Qty: 2, UnitPrice: amount / 2 } })
+
 // One company, one billing code, one invoice of 2 × 75.00 — the simplest world.
 const simple = (extra: { invoice?: Parameters<typeof invoice>[3]; qbo?: World["qbo"]; autotask?: World["autotask"] } = {}): World => ({
   autotask: {
@@ -72,7 +75,7 @@ describe("plan: invoices", () => {
   it("produces nothing for an invoice whose document and write-back exist", () => {
     const p = plan(simple({
       invoice: { invoiceNumber: "1001", webServiceDate: "2026-11-21T10:00:00Z" },
-      qbo: { invoices: [qboDocument("40", { DocNumber: "1001", TotalAmt: 150, PrivateNote: ownershipMarker(100) })] }
+      qbo: { invoices: [qboDocument("40", { DocNumber: "1001", TotalAmt: 150, CustomerRef: { value: "7" }, PrivateNote: ownershipMarker(100), Line: [managedLine()] })] }
     }))
     assert.deepStrictEqual(p.actions, [])
     assert.deepStrictEqual(p.warnings, [])
@@ -86,14 +89,24 @@ describe("plan: invoices", () => {
     assert.deepStrictEqual(find(p, "autotask.writeback").dependsOn, [])
   })
 
-  it("warns about drift of a synced invoice with the differing field", () => {
+  it("warns about drift of a synced invoice, field by field and line by line", () => {
     const p = plan(simple({
-      invoice: { invoiceNumber: "1001", webServiceDate: "2026-11-21T10:00:00Z" },
-      qbo: { invoices: [qboDocument("40", { DocNumber: "1001", TotalAmt: 140, PrivateNote: ownershipMarker(100) })] }
+      invoice: { invoiceNumber: "1001", webServiceDate: "2026-11-21T10:00:00Z", invoiceTotal: 175 },
+      autotask: { billingItems: [billingItem(1, 100, 10, 2, 75), billingItem(2, 100, 10, 1, 25)] },
+      qbo: {
+        customers: [qboCustomer("7", "Acme Corp"), qboCustomer("8", "Acme Holdings")],
+        invoices: [qboDocument("40", { DocNumber: "1001", TotalAmt: 140, CustomerRef: { value: "8" }, PrivateNote: ownershipMarker(100), Line: [managedLine(140)] })]
+      }
     }))
     assert.deepStrictEqual(p.actions, [])
     assert.strictEqual(p.warnings[0]?.code, "drift")
-    assert.deepStrictEqual(p.warnings[0]?.differences, [{ field: "TotalAmt", autotask: "150.00", qbo: "140.00" }])
+    assert.deepStrictEqual(p.warnings[0]?.differences, [
+      { field: "TotalAmt", autotask: "175.00", qbo: "140.00" },
+      { field: "CustomerRef", autotask: "Acme Corp", qbo: "Acme Holdings" },
+      { field: "Line", autotask: "Managed Services 150.00", qbo: "(missing)" },
+      { field: "Line", autotask: "Managed Services 25.00", qbo: "(missing)" },
+      { field: "Line", autotask: "(missing)", qbo: "Managed Services 140.00" }
+    ])
   })
 
   it("treats an invoice the vendor app synced (number set, QBO document with that number) as synced", () => {

@@ -35,7 +35,7 @@ const mixedPlan = (): Plan =>
       qbo: {
         items: [qboItem("5", "Managed Services")],
         customers: [qboCustomer("7", "Acme Corp")],
-        invoices: [qboDocument("40", { DocNumber: "1001", TotalAmt: 150, PrivateNote: ownershipMarker(103) })]
+        invoices: [qboDocument("40", { DocNumber: "1001", TotalAmt: 150, CustomerRef: { value: "7" }, PrivateNote: ownershipMarker(103), Line: [{ DetailType: "SalesItemLineDetail", Amount: 150, SalesItemLineDetail: { ItemRef: { value: "5" }, Qty: 2, UnitPrice: 75 } }] })]
       }
     }),
     config(),

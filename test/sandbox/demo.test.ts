@@ -169,7 +169,11 @@ describe("the demo plan (atqbo plan --sandbox with mappings/)", () => {
     assert.deepStrictEqual(plan.warnings.map((warning) => warning.code).sort(), ["class-not-applicable", "drift", "payment-not-owned", "term-omitted"])
     const drift = plan.warnings.find((warning) => warning.code === "drift")!
     assert.include(drift.message, "QBO invoice 1015 (synced before atqbo)")
-    assert.deepStrictEqual(drift.differences, [{ field: "TotalAmt", autotask: "880.00", qbo: "742.50" }])
+    assert.deepStrictEqual(drift.differences, [
+      { field: "TotalAmt", autotask: "880.00", qbo: "742.50" },
+      { field: "Line", autotask: "Remote Support Labor 550.00", qbo: "(missing)" },
+      { field: "Line", autotask: "(missing)", qbo: "Remote Support Labor 412.50" }
+    ])
   })
 })
 
