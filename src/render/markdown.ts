@@ -4,7 +4,7 @@
  * characters): sections that do not fit are cut with a note saying so.
  */
 import type { Plan, PlanAction } from "../domain/plan.ts"
-import { companiesLine, fieldChanges, LABEL, SECTIONS, summaryLine, SYMBOL, windowLine } from "./summary.ts"
+import { companiesLine, differenceText, fieldChanges, LABEL, SECTIONS, summaryLine, SYMBOL, windowLine } from "./summary.ts"
 
 export const GITHUB_COMMENT_LIMIT = 65_536
 
@@ -107,7 +107,7 @@ export const renderMarkdown = (plan: Plan, options: MarkdownOptions = {}): strin
   }
   if (plan.warnings.length > 0) {
     const items = plan.warnings.map((warning) => {
-      const diffs = (warning.differences ?? []).map((d) => `${d.field}: Autotask ${d.autotask} · QBO ${d.qbo}`).join("; ")
+      const diffs = (warning.differences ?? []).map(differenceText).join("; ")
       return `- ${escapeMarkdown(warning.message)}${diffs ? ` (${escapeMarkdown(diffs)})` : ""} \`${warning.code}\``
     })
     const fitted = fit(items, Math.floor(budget * 0.3), "warnings", hint)

@@ -92,3 +92,11 @@ export const companiesLine = (plan: Plan): string =>
   plan.connections
     ? `QBO companies ${plan.connections.map((connection) => `${connection.name} (${connection.realmId})`).join(", ")}`
     : `QBO company ${plan.realmId}`
+
+/** One drift difference as a phrase: `TotalAmt: Autotask 880.00 · QBO 742.50`, or a line only one side has. */
+export const differenceText = (difference: { readonly field: string; readonly autotask: string; readonly qbo: string }): string =>
+  difference.qbo === "(missing)"
+    ? `${difference.field} only in Autotask: ${difference.autotask}`
+    : difference.autotask === "(missing)"
+    ? `${difference.field} only in QBO: ${difference.qbo}`
+    : `${difference.field}: Autotask ${difference.autotask} · QBO ${difference.qbo}`

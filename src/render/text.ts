@@ -3,7 +3,7 @@
  * formatted, only what changes unless `verbose`, one summary line at the end.
  */
 import type { Plan, PlanAction } from "../domain/plan.ts"
-import { companiesLine, displayValue, fieldChanges, LABEL, SECTIONS, summaryLine, SYMBOL, windowLine } from "./summary.ts"
+import { companiesLine, differenceText, displayValue, fieldChanges, LABEL, SECTIONS, summaryLine, SYMBOL, windowLine } from "./summary.ts"
 
 export interface TextOptions {
   readonly verbose: boolean
@@ -107,7 +107,7 @@ export const renderText = (plan: Plan, options: TextOptions): string => {
     for (const warning of plan.warnings) {
       out.push(`  ⚠ ${warning.message} [${warning.code}]`)
       for (const difference of warning.differences ?? []) {
-        out.push(`      ${difference.field}: Autotask ${difference.autotask} · QBO ${difference.qbo}`)
+        out.push(`      ${differenceText(difference)}`)
       }
     }
   }
