@@ -6,7 +6,7 @@
  * requestid. An action whose dependency did not succeed is skipped; independent ones go on.
  */
 import { Effect } from "effect"
-import { AutotaskWriter } from "../autotask/AutotaskClient.ts"
+import { AutotaskReader, AutotaskWriter } from "../autotask/AutotaskClient.ts"
 import type { AtInvoiceWrite } from "../autotask/model.ts"
 import { ACTION_PHASE, type ActionType, type Json, type Plan, type PlanAction } from "../domain/plan.ts"
 import { isTransient6000 } from "../qbo/errors.ts"
@@ -39,6 +39,8 @@ export interface ApplyReport {
 }
 
 export const BATCH_SIZE = 30
+/** Stop short of this share of Autotask's hourly request budget (shared by every integration). */
+const AUTOTASK_BUDGET_SHARE = 0.9
 /** Re-submissions of batch items that failed transiently (6000 "unexpected", 10000, 3001). */
 const ITEM_RETRIES = 4
 const ITEM_RETRY_DELAY_MS = 250
@@ -78,7 +80,26 @@ export const applyPlan = Effect.fn("apply")(function*(plan: Plan, options: { rea
   const autotask = yield* AutotaskWriter
   const journal = yield* Journal
   const progress = yield* Progress
+  const autotaskReader = yield* AutotaskReader
   const realmId = plan.realmId
+
+  /**
+   * Autotask's 10,000 requests per hour are shared by every integration of the tenant, and at
+   * 100 % the API is blocked for all of them. A write-back costs two requests (PATCH and the
+   * read-back); if they would take the budget past 90 %, say so instead of starting.
+   */
+  const autotaskBudget = (updates: number) =>
+    autotaskReader.threshold.pipe(
+      Effect.map((info) => {
+        const needed = updates * 2
+        const after = info.currentTimeframeRequestCount + needed
+        return after > info.externalRequestThreshold * AUTOTASK_BUDGET_SHARE
+          ? `not started: Autotask's hourly request budget is at ${info.currentTimeframeRequestCount} of ${info.externalRequestThreshold} and ${updates} write-backs need about ${needed} more; the next run (or one in an hour) does them`
+          : undefined
+      }),
+      // If the budget cannot be read, go ahead: the client backs off on 429 anyway.
+      Effect.orElseSucceed(() => undefined)
+    )
   const done = new Map<string, Done>()
   const outcomes: Array<ActionOutcome> = []
   const startedAt = new Date()
@@ -264,11 +285,18 @@ export const applyPlan = Effect.fn("apply")(function*(plan: Plan, options: { rea
   yield* runBatches(byPhase(2))
   if (byPhase(3).length > 0) yield* progress.step(`E-mailing ${byPhase(3).length} invoices`)
   yield* Effect.forEach(byPhase(3), runSend, { concurrency: SEND_CONCURRENCY, discard: true })
+  const autotaskActions = plan.actions.filter((action) => action.target.system === "autotask")
+  const budget = autotaskActions.length > 0 ? yield* autotaskBudget(autotaskActions.length) : undefined
+  if (budget) {
+    // Leave the tenant's shared hourly budget alone: the documents exist, and the next run
+    // finds them and repairs the write-backs.
+    for (const action of autotaskActions) yield* record(action, { status: "skipped", message: budget })
+  }
   if (byPhase(4).length > 0) yield* progress.step(`Writing back ${byPhase(4).length} Autotask invoices`)
-  yield* Effect.forEach(byPhase(4), runAutotaskUpdate, { concurrency: WRITEBACK_CONCURRENCY, discard: true })
+  yield* Effect.forEach(byPhase(4).filter(() => !budget), runAutotaskUpdate, { concurrency: WRITEBACK_CONCURRENCY, discard: true })
   for (const action of byPhase(5)) {
-    if (action.target.system === "autotask") yield* runAutotaskUpdate(action)
-    else yield* record(action, { status: "rejected", message: `rejected: ${action.reasons.join("; ")}` })
+    if (action.target.system !== "autotask") yield* record(action, { status: "rejected", message: `rejected: ${action.reasons.join("; ")}` })
+    else if (!budget) yield* runAutotaskUpdate(action)
   }
 
   const order = new Map(plan.actions.map((action, index) => [action.address, index]))
