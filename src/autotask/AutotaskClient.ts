@@ -87,7 +87,19 @@ export interface AutotaskWriterService {
     id: number,
     fields: AtInvoiceWrite
   ) => Effect.Effect<AtInvoice, AutotaskError | AutotaskWriteNotApplied>
+  /**
+   * Many invoices at once: one PATCH each, then the read-back as `id in […]` queries (one
+   * per 500) instead of one GET per invoice — half the requests of the shared hourly budget.
+   * One outcome per update, in order; a failed PATCH or read-back fails only its invoices.
+   */
+  readonly updateInvoices: (
+    updates: ReadonlyArray<{ readonly id: number; readonly fields: AtInvoiceWrite }>
+  ) => Effect.Effect<ReadonlyArray<InvoiceUpdateOutcome>>
 }
+
+export type InvoiceUpdateOutcome =
+  | { readonly id: number; readonly ok: true; readonly invoice: AtInvoice }
+  | { readonly id: number; readonly ok: false; readonly error: AutotaskError | AutotaskWriteNotApplied }
 
 export class AutotaskWriter extends Context.Service<AutotaskWriter, AutotaskWriterService>()(
   "atqbo/autotask/AutotaskWriter"

@@ -13,6 +13,7 @@ import {
   AutotaskReader,
   type AutotaskReaderService,
   AutotaskWriteNotApplied,
+  type InvoiceUpdateOutcome,
   AutotaskWriter
 } from "./AutotaskClient.ts"
 import { unexpectedResponse } from "./failure.ts"
@@ -118,51 +119,75 @@ const makeReader = (transport: AutotaskTransportService): AutotaskReaderService 
   }
 }
 
-const makeWriter = (transport: AutotaskTransportService) => ({
-  updateInvoice: Effect.fn("AutotaskWriter.updateInvoice")(function*(id: number, fields: AtInvoiceWrite) {
+/** PATCHes the given fields of one invoice (no read-back). */
+const patchInvoice = (transport: AutotaskTransportService, id: number, fields: AtInvoiceWrite) =>
+  Effect.gen(function*() {
     const written: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(fields)) if (value !== undefined) written[key] = value
-    if (Object.keys(written).length > 0) {
-      const operation = "PATCH Invoices"
-      const answer = yield* transport.run((call) =>
-        call({ method: "PATCH", resource: "Invoices", operation, path: "Invoices", body: JSON.stringify({ id, ...written }), write: true })
-      )
-      const itemId = record(answer)?.["itemId"]
-      if (itemId !== id) {
-        return yield* new AutotaskError({
-          kind: "unexpected-response",
-          message: `Autotask answered ${operation} for invoice ${id} with ${JSON.stringify(answer)} instead of {"itemId":${id}}.`,
-          status: 200,
-          errors: [],
-          operation
-        })
-      }
-    }
-    const invoice = (yield* getRow(transport, "Invoices", id)) as AtInvoice | null
-    if (invoice === null) {
+    if (Object.keys(written).length === 0) return
+    const operation = "PATCH Invoices"
+    const answer = yield* transport.run((call) =>
+      call({ method: "PATCH", resource: "Invoices", operation, path: "Invoices", body: JSON.stringify({ id, ...written }), write: true })
+    )
+    const itemId = record(answer)?.["itemId"]
+    if (itemId !== id) {
       return yield* new AutotaskError({
-        kind: "invalid-request",
-        message: `Autotask invoice ${id} does not exist, or the API user cannot see it (its security level may ` +
-          `restrict invoices by line of business).`,
+        kind: "unexpected-response",
+        message: `Autotask answered ${operation} for invoice ${id} with ${JSON.stringify(answer)} instead of {"itemId":${id}}.`,
         status: 200,
         errors: [],
-        operation: "GET Invoices/{id}"
+        operation
       })
     }
-    const unapplied = firstUnappliedField(fields, invoice)
-    if (unapplied !== undefined) {
-      return yield* new AutotaskWriteNotApplied({
-        message: `Autotask accepted the update of invoice ${id} but did not apply it: ${unapplied.field} is ` +
-          `${JSON.stringify(unapplied.actual)}, expected ${JSON.stringify(unapplied.expected)}. Run apply again; if it ` +
-          `persists, check that the API user's security level may edit invoices.`,
-        entity: "Invoices",
-        id,
-        field: unapplied.field,
-        expected: unapplied.expected,
-        actual: unapplied.actual
-      })
-    }
-    return invoice
+  })
+
+/** Compares what was written with the invoice read back. */
+const verifyInvoice = (id: number, fields: AtInvoiceWrite, invoice: AtInvoice | null | undefined) => {
+  if (invoice === null || invoice === undefined) {
+    return new AutotaskError({
+      kind: "invalid-request",
+      message: `Autotask invoice ${id} does not exist, or the API user cannot see it (its security level may ` +
+        `restrict invoices by line of business).`,
+      status: 200,
+      errors: [],
+      operation: "GET Invoices/{id}"
+    })
+  }
+  const unapplied = firstUnappliedField(fields, invoice)
+  if (unapplied === undefined) return undefined
+  return new AutotaskWriteNotApplied({
+    message: `Autotask accepted the update of invoice ${id} but did not apply it: ${unapplied.field} is ` +
+      `${JSON.stringify(unapplied.actual)}, expected ${JSON.stringify(unapplied.expected)}. Run apply again; if it ` +
+      `persists, check that the API user's security level may edit invoices.`,
+    entity: "Invoices",
+    id,
+    field: unapplied.field,
+    expected: unapplied.expected,
+    actual: unapplied.actual
+  })
+}
+
+const makeWriter = (transport: AutotaskTransportService, reader: ReturnType<typeof makeReader>) => ({
+  updateInvoices: Effect.fn("AutotaskWriter.updateInvoices")(function*(updates: ReadonlyArray<{ readonly id: number; readonly fields: AtInvoiceWrite }>) {
+    const patched = yield* Effect.forEach(updates, (update) => Effect.result(patchInvoice(transport, update.id, update.fields)), { concurrency: 3 })
+    const readBack = updates.filter((_, index) => patched[index]!._tag === "Success").map((update) => update.id)
+    const rows = yield* Effect.result(reader.queryIn<AtInvoice>("Invoices", "id", readBack))
+    const byId = rows._tag === "Success" ? new Map(rows.success.map((row) => [row.id, row])) : undefined
+    return updates.map((update, index): InvoiceUpdateOutcome => {
+      const patch = patched[index]!
+      if (patch._tag === "Failure") return { id: update.id, ok: false, error: patch.failure }
+      if (rows._tag === "Failure") return { id: update.id, ok: false, error: rows.failure }
+      const invoice = byId!.get(update.id)
+      const problem = verifyInvoice(update.id, update.fields, invoice)
+      return problem ? { id: update.id, ok: false, error: problem } : { id: update.id, ok: true, invoice: invoice! }
+    })
+  }),
+  updateInvoice: Effect.fn("AutotaskWriter.updateInvoice")(function*(id: number, fields: AtInvoiceWrite) {
+    yield* patchInvoice(transport, id, fields)
+    const invoice = (yield* getRow(transport, "Invoices", id)) as AtInvoice | null
+    const problem = verifyInvoice(id, fields, invoice)
+    if (problem) return yield* problem
+    return invoice!
   })
 })
 
@@ -175,7 +200,8 @@ const readerFromTransport = Layer.effect(
 const writerFromTransport = Layer.effect(
   AutotaskWriter,
   Effect.gen(function*() {
-    return AutotaskWriter.of(makeWriter(yield* AutotaskTransport))
+    const transport = yield* AutotaskTransport
+    return AutotaskWriter.of(makeWriter(transport, makeReader(transport)))
   })
 )
 

@@ -46,7 +46,6 @@ const ITEM_RETRIES = 4
 const ITEM_RETRY_DELAY_MS = 250
 const BATCH_CONCURRENCY = 3
 const SEND_CONCURRENCY = 4
-const WRITEBACK_CONCURRENCY = 3
 
 interface Done {
   readonly status: OutcomeStatus
@@ -85,13 +84,13 @@ export const applyPlan = Effect.fn("apply")(function*(plan: Plan, options: { rea
 
   /**
    * Autotask's 10,000 requests per hour are shared by every integration of the tenant, and at
-   * 100 % the API is blocked for all of them. A write-back costs two requests (PATCH and the
-   * read-back); if they would take the budget past 90 %, say so instead of starting.
+   * 100 % the API is blocked for all of them. A write-back costs one PATCH, and read-backs one
+   * query per 500; if they would take the budget past 90 %, say so instead of starting.
    */
   const autotaskBudget = (updates: number) =>
     autotaskReader.threshold.pipe(
       Effect.map((info) => {
-        const needed = updates * 2
+        const needed = updates + Math.ceil(updates / 500)
         const after = info.currentTimeframeRequestCount + needed
         return after > info.externalRequestThreshold * AUTOTASK_BUDGET_SHARE
           ? `not started: Autotask's hourly request budget is at ${info.currentTimeframeRequestCount} of ${info.externalRequestThreshold} and ${updates} write-backs need about ${needed} more; the next run (or one in an hour) does them`
@@ -253,25 +252,38 @@ export const applyPlan = Effect.fn("apply")(function*(plan: Plan, options: { rea
       yield* record(action, { status: "applied", message: `e-mailed QBO invoice ${String(id)} to ${sendTo ?? "its billing address"}`, qboId: String(id) }, result.success, { requestId })
     })
 
-  const runAutotaskUpdate = (action: PlanAction) =>
+  /** Autotask invoice updates together: one PATCH each, read back in `id in […]` queries. */
+  const runAutotaskUpdates = (actions: ReadonlyArray<PlanAction>) =>
     Effect.gen(function*() {
-      const dependency = blockedBy(action)
-      if (dependency) return yield* skip(action, dependency)
-      if (action.target.system !== "autotask") return
-      const payload = yield* prepare(action, action.payload)
-      if (payload === undefined) return
-      const { id, ...fields } = payload as Record<string, unknown>
-      const result = yield* autotask.updateInvoice(action.target.id, fields as AtInvoiceWrite).pipe(Effect.result)
-      const request = { entity: "Invoices", id: action.target.id, fields: Object.keys(fields) }
-      if (result._tag === "Failure") {
-        const { code, message } = errorText(result.failure)
-        return yield* record(action, { status: "failed", message, ...(code ? { code } : {}) }, undefined, request)
+      const ready: Array<{ action: PlanAction; id: number; fields: AtInvoiceWrite }> = []
+      for (const action of actions) {
+        const dependency = blockedBy(action)
+        if (dependency) {
+          yield* skip(action, dependency)
+          continue
+        }
+        if (action.target.system !== "autotask") continue
+        const payload = yield* prepare(action, action.payload)
+        if (payload === undefined) continue
+        const { id: _id, ...fields } = payload as Record<string, unknown>
+        ready.push({ action, id: action.target.id, fields: fields as AtInvoiceWrite })
       }
-      const status = action.type === "invoice.reject" ? "rejected" : "applied"
-      const message = action.type === "invoice.reject"
-        ? `rejected; wrote the error marker to Autotask: ${action.reasons.join("; ")}`
-        : `updated Autotask invoice ${action.target.id} (${Object.entries(fields).map(([key, value]) => `${key} = ${String(value)}`).join(", ")})`
-      yield* record(action, { status, message }, result.success as unknown as Record<string, unknown>, request)
+      if (ready.length === 0) return
+      const results = yield* autotask.updateInvoices(ready.map(({ id, fields }) => ({ id, fields })))
+      for (const [index, entry] of ready.entries()) {
+        const result = results[index]!
+        const request = { entity: "Invoices", id: entry.id, fields: Object.keys(entry.fields) }
+        if (!result.ok) {
+          const { code, message } = errorText(result.error)
+          yield* record(entry.action, { status: "failed", message, ...(code ? { code } : {}) }, undefined, request)
+          continue
+        }
+        const rejected = entry.action.type === "invoice.reject"
+        const message = rejected
+          ? `rejected; wrote the error marker to Autotask: ${entry.action.reasons.join("; ")}`
+          : `updated Autotask invoice ${entry.id} (${Object.entries(entry.fields).map(([key, value]) => `${key} = ${String(value)}`).join(", ")})`
+        yield* record(entry.action, { status: rejected ? "rejected" : "applied", message }, result.invoice as unknown as Record<string, unknown>, request)
+      }
     })
 
   // -------------------------------------------------------------------------------------------
@@ -293,11 +305,11 @@ export const applyPlan = Effect.fn("apply")(function*(plan: Plan, options: { rea
     for (const action of autotaskActions) yield* record(action, { status: "skipped", message: budget })
   }
   if (byPhase(4).length > 0) yield* progress.step(`Writing back ${byPhase(4).length} Autotask invoices`)
-  yield* Effect.forEach(byPhase(4).filter(() => !budget), runAutotaskUpdate, { concurrency: WRITEBACK_CONCURRENCY, discard: true })
-  for (const action of byPhase(5)) {
-    if (action.target.system !== "autotask") yield* record(action, { status: "rejected", message: `rejected: ${action.reasons.join("; ")}` })
-    else if (!budget) yield* runAutotaskUpdate(action)
+  if (!budget) yield* runAutotaskUpdates(byPhase(4))
+  for (const action of byPhase(5).filter((candidate) => candidate.target.system !== "autotask")) {
+    yield* record(action, { status: "rejected", message: `rejected: ${action.reasons.join("; ")}` })
   }
+  if (!budget) yield* runAutotaskUpdates(byPhase(5).filter((action) => action.target.system === "autotask"))
 
   const order = new Map(plan.actions.map((action, index) => [action.address, index]))
   outcomes.sort((a, b) => (order.get(a.address) ?? 0) - (order.get(b.address) ?? 0))

@@ -162,13 +162,13 @@ describe("apply (integration)", () => {
 
   it.live("leaves Autotask's shared hourly budget alone: write-backs wait for the next run", () =>
     Effect.scoped(Effect.gen(function*() {
-      const sandbox = yield* withSandbox({ dataDir: yield* Effect.promise(mixedDataset), autotask: { limits: { hourlyThreshold: 15 } } })
+      const sandbox = yield* withSandbox({ dataDir: yield* Effect.promise(mixedDataset), autotask: { limits: { hourlyThreshold: 12 } } })
       const { report } = yield* planAndApply(sandbox, cfg)
       const writeBacks = report.outcomes.filter((outcome) => outcome.type === "autotask.writeback")
       assert.strictEqual(writeBacks.length, 4)
       for (const outcome of writeBacks) {
         assert.strictEqual(outcome.status, "skipped")
-        assert.match(outcome.message, /Autotask's hourly request budget is at \d+ of 15 and 4 write-backs need about 8 more/)
+        assert.match(outcome.message, /Autotask's hourly request budget is at \d+ of 12 and 4 write-backs need about 5 more/)
       }
       assert.strictEqual(sandbox.autotask.writeCount(), 0)
       assert.strictEqual(report.counts.failed, 0)
