@@ -174,18 +174,25 @@ export const observe = Effect.fn("observe")(function*(config: Config, request: W
       : undefined
     return [number && number !== config.sync.errorMarker.value ? number : undefined, expected]
   }))
-  const documentsOf = (entity: "Invoice" | "CreditMemo") =>
-    Effect.all([
-      txnRange ? qbo.queryAll<QboSalesDocument>(entity, txnRange) : Effect.succeed([]),
-      qbo.queryIn<QboSalesDocument>(entity, "DocNumber", numbers)
-    ], { concurrency: 2 }).pipe(Effect.map(([inRange, byNumber]) => {
-      const map = new Map<string, QboSalesDocument>()
-      for (const doc of [...inRange, ...byNumber]) map.set(doc.Id, doc)
-      return [...map.values()]
-    }))
+  // Documents dated in the window first; then, by number, only those it did not hold (an
+  // invoice synced earlier with a QBO date outside the window, or a vendor-app document).
+  const documents = Effect.gen(function*() {
+    const [invoicesInRange, memosInRange] = yield* Effect.all([
+      txnRange ? qbo.queryAll<QboSalesDocument>("Invoice", txnRange) : Effect.succeed([] as ReadonlyArray<QboSalesDocument>),
+      txnRange ? qbo.queryAll<QboSalesDocument>("CreditMemo", txnRange) : Effect.succeed([] as ReadonlyArray<QboSalesDocument>)
+    ], { concurrency: 2 })
+    const held = new Set([...invoicesInRange, ...memosInRange].flatMap((doc) => (doc.DocNumber ? [doc.DocNumber] : [])))
+    const missing = numbers.filter((number) => !held.has(number))
+    const [invoicesByNumber, memosByNumber] = yield* Effect.all([
+      qbo.queryIn<QboSalesDocument>("Invoice", "DocNumber", missing),
+      qbo.queryIn<QboSalesDocument>("CreditMemo", "DocNumber", missing)
+    ], { concurrency: 2 })
+    const merge = (...lists: ReadonlyArray<ReadonlyArray<QboSalesDocument>>) => [...new Map(lists.flat().map((doc) => [doc.Id, doc])).values()]
+    return [merge(invoicesInRange, invoicesByNumber), merge(memosInRange, memosByNumber)] as const
+  })
 
   yield* progress.step(`Reading billing codes and QBO documents for ${invoices.length} invoices`)
-  const [billingCodes, taxCategories, vendors, employees, qboInvoices, creditMemos] = yield* Effect.all([
+  const [billingCodes, taxCategories, vendors, employees, [qboInvoices, creditMemos]] = yield* Effect.all([
     autotask.queryIn<AtBillingCode>("BillingCodes", "id", codeIds),
     needsTaxCategories
       ? autotask.queryIn<AtTaxCategory>("TaxCategories", "id", unique([
@@ -194,8 +201,7 @@ export const observe = Effect.fn("observe")(function*(config: Config, request: W
       : Effect.succeed([] as ReadonlyArray<AtTaxCategory>),
     qbo.queryIn<QboNamedParty>("Vendor", "DisplayName", companyNames, ACTIVE_AND_INACTIVE),
     qbo.queryIn<QboNamedParty>("Employee", "DisplayName", companyNames, ACTIVE_AND_INACTIVE),
-    documentsOf("Invoice"),
-    documentsOf("CreditMemo")
+    documents
   ], { concurrency: "unbounded" })
 
   // Billing codes carry tax categories too; read any the items did not name.
