@@ -7,7 +7,7 @@ import { Console, Effect, Option, Result } from "effect"
 import { Command, Flag } from "effect/cli"
 import { AutotaskReader } from "../autotask/AutotaskClient.ts"
 import type { AtBillingCode, AtPaymentTerm } from "../autotask/model.ts"
-import { type Config, DEFAULT_CONFIG_DIR, formatProblem, validateConfigDir } from "../config/index.ts"
+import { type Config, formatProblem, validateConfigDir } from "../config/index.ts"
 import {
   type Check,
   classesCheck,

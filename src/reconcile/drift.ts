@@ -9,7 +9,8 @@ import type { AtInvoice } from "../autotask/model.ts"
 import * as Money from "../domain/money.ts"
 import type { FieldDifference } from "../domain/plan.ts"
 import type { OwnedDocument, PlanContext } from "./context.ts"
-import { desiredDocument, invoiceTotal } from "./desired.ts"
+import { desiredDocument } from "./desired.ts"
+import { invoiceTotal } from "./labels.ts"
 
 const lineKey = (item: string, amount: Money.Decimal): string => `${item} ${Money.formatMoney(amount)}`
 

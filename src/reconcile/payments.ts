@@ -11,7 +11,7 @@ import * as Money from "../domain/money.ts"
 import type { PlanAction, PlanWarning } from "../domain/plan.ts"
 import type { QboPayment, QboSalesDocument } from "../qbo/model.ts"
 import type { PlanContext } from "./context.ts"
-import { autotaskNumberOf, invoiceLabel } from "./desired.ts"
+import { autotaskNumberOf, invoiceLabel } from "./labels.ts"
 import { ownerOf } from "./marker.ts"
 
 interface Application {

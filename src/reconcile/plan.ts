@@ -14,7 +14,6 @@ import * as Money from "../domain/money.ts"
 import {
   ACTION_PHASE,
   type ActionType,
-  type FieldDifference,
   isPayloadRef,
   type Json,
   type PayloadRef,
@@ -24,17 +23,8 @@ import {
   type PlanWarning
 } from "../domain/plan.ts"
 import { buildContext, type OwnedDocument, type PlanContext } from "./context.ts"
-import {
-  autotaskNumberOf,
-  customerAddress,
-  type DesiredDocument,
-  desiredDocument,
-  expectedDocNumber,
-  invoiceLabel,
-  invoiceTotal,
-  itemAddress,
-  refTo
-} from "./desired.ts"
+import { type DesiredDocument, desiredDocument, expectedDocNumber } from "./desired.ts"
+import { autotaskNumberOf, customerAddress, invoiceLabel, invoiceTotal, itemAddress, refTo } from "./labels.ts"
 import { ownerOf } from "./marker.ts"
 import { driftOf } from "./drift.ts"
 import { nameKey } from "./names.ts"
