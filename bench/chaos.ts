@@ -1,0 +1,432 @@
+/**
+ * `npm run chaos`: SPEC §8 chaos bar. For each round: a generated dataset, both simulators
+ * started here with faults injected in both (5xx, 429, dropped connections, slow responses,
+ * QBO responses lost after the commit, QBO transient 6000s, silent Autotask no-op writes),
+ * then `atqbo apply --auto-approve` started as a child process again and again, SIGKILLed at
+ * a random (seeded) moment — a time after its first request, or after its k-th write — until
+ * a run exits 0. Then the invariants (bench/invariants.ts) are checked against both
+ * simulators' stores: zero duplicate, zero missing documents, totals to the cent, write-backs
+ * equal to the DocNumbers, no duplicate customers or items, nothing for rejected invoices.
+ *
+ * Flags: --rounds N (50) --invoices N (300) --seed N (1) --max-attempts N (20) --out FILE
+ */
+import { spawn } from "node:child_process"
+import { mkdir, rm, writeFile } from "node:fs/promises"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { ownerOf } from "../src/reconcile/marker.ts"
+import type { AutotaskSimOptionsInput } from "../src/sandbox/autotask/index.ts"
+import type { QboSimOptionsInput } from "../src/sandbox/qbo/index.ts"
+import { type Sandbox, startSandbox } from "../src/sandbox/sandbox.ts"
+import { writeBenchConfig } from "./config.ts"
+import { type DatasetMeta, generateDataset, numberFlag, parseFlags } from "./generate.ts"
+import { checkInvariants, countViolations, type Violation } from "./invariants.ts"
+import { seededRandom } from "./random.ts"
+
+const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url))
+const CLI = join(REPO_ROOT, "src/cli/main.ts")
+
+/** Moderate rates: most runs meet several faults, and a run can still finish. */
+export const CHAOS_AUTOTASK_FAULTS: AutotaskSimOptionsInput = {
+  latency: { fixedMs: 0, jitterMs: 40 },
+  faults: {
+    dropConnectionRate: 0.02,
+    serverErrorRate: 0.02,
+    unavailableRate: 0.01,
+    rateLimitRate: 0.02,
+    noopWriteRate: 0.02,
+    // Without Retry-After the client backs off exponentially (0.5 s base); with it, it waits this long.
+    retryAfterSeconds: 0.2
+  }
+}
+
+export const CHAOS_QBO_FAULTS: QboSimOptionsInput = {
+  // The client waits 60 s after a 429 unless QBO says otherwise (reference: Intuit says "wait 60 s").
+  throttle: { retryAfterSeconds: 0.2 },
+  faults: {
+    seed: 1,
+    serverErrorRate: 0.02,
+    badGatewayRate: 0.01,
+    unavailableRate: 0.01,
+    throttleRate: 0.02,
+    transientErrorRate: 0.02,
+    dropConnectionRate: 0.02,
+    loseResponseRate: 0.05,
+    latencyMs: 0,
+    latencyJitterMs: 40
+  }
+}
+
+const NO_AUTOTASK_FAULTS: AutotaskSimOptionsInput = {
+  faults: { dropConnectionRate: 0, serverErrorRate: 0, unavailableRate: 0, rateLimitRate: 0, noopWriteRate: 0 }
+}
+const NO_QBO_FAULTS: QboSimOptionsInput = {
+  faults: { serverErrorRate: 0, badGatewayRate: 0, unavailableRate: 0, throttleRate: 0, transientErrorRate: 0, dropConnectionRate: 0, loseResponseRate: 0 }
+}
+
+export interface ChaosOptions {
+  readonly rounds: number
+  readonly invoices: number
+  readonly seed: number
+  /** Runs per round before faults are turned off for a final convergence run. */
+  readonly maxAttempts: number
+  /** Kills per round at most; the first run of a round is always killed. */
+  readonly maxKillsPerRound: number
+  /** Chance that a later run of a round is killed too. */
+  readonly killChance: number
+  readonly autotaskFaults: AutotaskSimOptionsInput
+  readonly qboFaults: QboSimOptionsInput
+  /** Per CLI run. */
+  readonly runTimeoutMs: number
+  readonly log: (line: string) => void
+}
+
+export const DEFAULT_CHAOS_OPTIONS: ChaosOptions = {
+  rounds: 50,
+  invoices: 300,
+  seed: 1,
+  maxAttempts: 20,
+  maxKillsPerRound: 4,
+  killChance: 0.5,
+  autotaskFaults: CHAOS_AUTOTASK_FAULTS,
+  qboFaults: CHAOS_QBO_FAULTS,
+  runTimeoutMs: 300_000,
+  log: (line) => process.stderr.write(`${line}\n`)
+}
+
+export type KillTrigger = { readonly kind: "time"; readonly afterFirstRequestMs: number } | { readonly kind: "writes"; readonly afterWrites: number }
+
+export interface RunRecord {
+  /** Exit code, or "killed" when we SIGKILLed it. */
+  readonly exit: number | "killed" | "timeout"
+  readonly trigger: KillTrigger | undefined
+  readonly writes: number
+  readonly durationMs: number
+  readonly faultsOff: boolean
+  /** Last stderr line of a failed run (never holds a secret: the CLI's own message). */
+  readonly error?: string
+}
+
+export interface RoundResult {
+  readonly round: number
+  readonly seed: number
+  readonly eligible: number
+  readonly rejected: number
+  readonly runs: ReadonlyArray<RunRecord>
+  readonly kills: number
+  readonly converged: boolean
+  /** Faults had to be turned off for the final run to finish. */
+  readonly faultsOffForFinalRun: boolean
+  readonly violations: ReadonlyArray<Violation>
+  readonly faults: Readonly<Record<string, number>>
+}
+
+export interface ChaosSummary {
+  readonly options: Omit<ChaosOptions, "log">
+  readonly rounds: ReadonlyArray<RoundResult>
+  readonly totals: {
+    readonly rounds: number
+    readonly runs: number
+    readonly kills: number
+    readonly exits: Readonly<Record<string, number>>
+    readonly converged: number
+    readonly faultsOffRounds: number
+    readonly faults: Readonly<Record<string, number>>
+    readonly violations: number
+    readonly violationsByKind: Readonly<Record<string, number>>
+    /** Why runs that were not killed exited 1 (first failure, numbers elided), with counts. */
+    readonly failureReasons: Readonly<Record<string, number>>
+    readonly durationMs: number
+  }
+}
+
+const refreshToken = (sandbox: Sandbox): string => {
+  const first = sandbox.qbo.oauth.refreshTokens?.[0]
+  return typeof first === "string" ? first : first?.token ?? ""
+}
+
+/** The environment of a CLI run: the sandbox credentials and endpoint overrides, nothing else. */
+export const cliEnv = (sandbox: Sandbox): Record<string, string> => ({
+  PATH: process.env.PATH ?? "",
+  HOME: process.env.HOME ?? "",
+  CI: "1",
+  AUTOTASK_USERNAME: sandbox.autotask.credentials.username,
+  AUTOTASK_SECRET: sandbox.autotask.credentials.secret,
+  AUTOTASK_INTEGRATION_CODE: sandbox.autotask.credentials.integrationCode,
+  QBO_CLIENT_ID: sandbox.qbo.oauth.clientId,
+  QBO_CLIENT_SECRET: sandbox.qbo.oauth.clientSecret,
+  QBO_REFRESH_TOKEN: refreshToken(sandbox),
+  ATQBO_AUTOTASK_DISCOVERY_URL: sandbox.autotask.discoveryUrl,
+  ATQBO_QBO_API_URL: sandbox.qbo.baseUrl,
+  ATQBO_QBO_TOKEN_URL: sandbox.qbo.tokenUrl
+})
+
+const requestCount = (sandbox: Sandbox) => sandbox.autotask.requests.length + sandbox.qbo.requests.length
+const writeCount = (sandbox: Sandbox) => sandbox.autotask.writeCount() + sandbox.qbo.writeCount()
+
+/** CLI runs in flight, so an interrupted chaos run does not leave them behind. */
+const liveChildren = new Set<ReturnType<typeof spawn>>()
+
+/** Runs `atqbo apply --auto-approve` once; kills it when the trigger fires. */
+const runApply = (sandbox: Sandbox, configDir: string, trigger: KillTrigger | undefined, timeoutMs: number): Promise<Omit<RunRecord, "faultsOff">> =>
+  new Promise((resolve, reject) => {
+    const started = Date.now()
+    const writesBefore = writeCount(sandbox)
+    const requestsBefore = requestCount(sandbox)
+    const child = spawn(process.execPath, ["--experimental-strip-types", "--no-warnings=ExperimentalWarning", CLI, "apply", "--auto-approve", "--config", configDir], {
+      cwd: REPO_ROOT,
+      env: cliEnv(sandbox),
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    liveChildren.add(child)
+    let stderr = ""
+    let stdout = ""
+    child.stdout.on("data", (chunk) => (stdout += chunk))
+    child.stderr.on("data", (chunk) => (stderr += chunk))
+    let killed: "killed" | "timeout" | undefined
+    let firstRequestAt: number | undefined
+    const kill = (reason: "killed" | "timeout") => {
+      if (killed !== undefined || child.exitCode !== null) return
+      killed = reason
+      child.kill("SIGKILL")
+    }
+    // The simulators run in this process: watching their logs tells when the child works.
+    const poll = setInterval(() => {
+      if (firstRequestAt === undefined && requestCount(sandbox) > requestsBefore) firstRequestAt = Date.now()
+      if (trigger?.kind === "writes" && writeCount(sandbox) - writesBefore >= trigger.afterWrites) kill("killed")
+      if (trigger?.kind === "time" && firstRequestAt !== undefined && Date.now() - firstRequestAt >= trigger.afterFirstRequestMs) kill("killed")
+    }, 2)
+    const timer = setTimeout(() => kill("timeout"), timeoutMs)
+    child.on("error", (error) => {
+      clearInterval(poll)
+      clearTimeout(timer)
+      reject(error)
+    })
+    child.on("close", (code) => {
+      liveChildren.delete(child)
+      clearInterval(poll)
+      clearTimeout(timer)
+      // Why a run that was not killed exited 1: the CLI's error line, or its first failed action.
+      const errorLine = stderr.trim().split("\n").find((line) => line.startsWith("error:"))
+      const failedLine = stdout.split("\n").find((line) => line.trimStart().startsWith("failed "))?.trim().replace(/\s+/g, " ")
+      // Neither: Node itself failed (e.g. a module that does not load); keep its last words.
+      const lastWords = stderr.trim().split("\n").filter((line) => line.trim() !== "").pop()?.trim()
+      const lastError = errorLine ?? failedLine ?? (lastWords ? `stderr: ${lastWords}` : undefined)
+      resolve({
+        exit: killed ?? code ?? 1,
+        trigger: killed === "killed" ? trigger : undefined,
+        writes: writeCount(sandbox) - writesBefore,
+        durationMs: Date.now() - started,
+        ...(killed === undefined && code !== 0 && lastError ? { error: lastError.slice(0, 300) } : {})
+      })
+    })
+  })
+
+/**
+ * Write requests the remaining work takes at most, for kill triggers: batches (QBO counts
+ * every non-query POST) and one PATCH per write-back (the read-back GET is not a write).
+ */
+const remainingWrites = (sandbox: Sandbox, meta: DatasetMeta): number => {
+  const realm = sandbox.qbo.store(sandbox.realmId)
+  const owned = new Set<number>()
+  for (const entity of ["Invoice", "CreditMemo"] as const) {
+    for (const doc of realm.list(entity)) {
+      const owner = ownerOf(doc["PrivateNote"] as string | undefined)
+      if (owner !== undefined) owned.add(owner)
+    }
+  }
+  const missing = meta.eligibleIds.filter((id) => !owned.has(id)).length
+  const notWrittenBack = meta.eligibleIds.filter((id) => !sandbox.autotask.store.get("Invoices", id)?.["invoiceNumber"]).length
+  return Math.ceil(missing / 30) + notWrittenBack
+}
+
+/** Faults the simulators injected so far, per kind, from their request logs. */
+export const injectedFaults = (sandbox: Sandbox): Record<string, number> => {
+  const faults: Record<string, number> = {}
+  const add = (key: string) => (faults[key] = (faults[key] ?? 0) + 1)
+  for (const request of sandbox.autotask.requests) {
+    if (request.fault !== undefined) add(`autotask ${request.fault}`)
+    else if (request.status === 429) add("autotask 429 thread limit")
+  }
+  for (const request of sandbox.qbo.requests) {
+    switch (request.outcome) {
+      case "injected":
+        add(`qbo ${request.status === 400 ? "transient 6000" : String(request.status)}`)
+        break
+      case "dropped":
+        add("qbo dropped connection")
+        break
+      case "lost":
+        add("qbo response lost after commit")
+        break
+      case "throttled":
+        add("qbo 429")
+        break
+      case "replayed":
+        add("qbo requestid replayed")
+        break
+      default:
+        break
+    }
+  }
+  return faults
+}
+
+const addInto = (total: Record<string, number>, more: Readonly<Record<string, number>>) => {
+  for (const [key, value] of Object.entries(more)) total[key] = (total[key] ?? 0) + value
+}
+
+export const runRound = async (round: number, options: ChaosOptions): Promise<RoundResult> => {
+  const seed = options.seed * 1000 + round
+  const random = seededRandom(seed)
+  const meta = await generateDataset({
+    invoices: options.invoices,
+    items: options.invoices * 3,
+    companies: Math.max(3, Math.round(options.invoices / 5)),
+    codes: Math.max(3, Math.min(40, Math.round(options.invoices / 8))),
+    history: Math.round(options.invoices / 10),
+    extraQboCustomers: 10,
+    extraQboItems: 5,
+    newCompanyShare: 0.2,
+    missingCodeShare: 0.2,
+    negativeShare: 0.03,
+    seed
+  })
+  const sandbox = await startSandbox({
+    dataDir: meta.dir,
+    autotask: { ...options.autotaskFaults, seed },
+    qbo: { ...options.qboFaults, faults: { ...options.qboFaults.faults, seed } }
+  })
+  const config = await writeBenchConfig(sandbox.realmId)
+  const runs: Array<RunRecord> = []
+  let expectedWorkMs = 3000
+  let faultsOff = false
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const kills = runs.filter((run) => run.exit === "killed").length
+      if (attempt >= options.maxAttempts && !faultsOff) {
+        sandbox.autotask.setOptions(NO_AUTOTASK_FAULTS)
+        sandbox.qbo.setOptions(NO_QBO_FAULTS)
+        faultsOff = true
+      }
+      if (attempt >= options.maxAttempts + 3) break
+      const killThis = !faultsOff && kills < options.maxKillsPerRound && (attempt === 0 || random.chance(options.killChance))
+      const trigger: KillTrigger | undefined = !killThis
+        ? undefined
+        : random.chance(0.5)
+        ? { kind: "writes", afterWrites: random.int(1, Math.max(1, remainingWrites(sandbox, meta))) }
+        : { kind: "time", afterFirstRequestMs: random.int(0, expectedWorkMs) }
+      const run = await runApply(sandbox, config.dir, trigger, options.runTimeoutMs)
+      runs.push({ ...run, faultsOff })
+      if (run.exit !== "killed") expectedWorkMs = Math.max(expectedWorkMs, run.durationMs - 2000)
+      if (run.exit === 0) break
+    }
+  } finally {
+    await sandbox.close()
+  }
+  const converged = runs.at(-1)?.exit === 0
+  const violations = converged ? checkInvariants(sandbox, meta) : []
+  const result: RoundResult = {
+    round,
+    seed,
+    eligible: meta.eligibleIds.length,
+    rejected: meta.rejectedIds.length,
+    runs,
+    kills: runs.filter((run) => run.exit === "killed").length,
+    converged,
+    faultsOffForFinalRun: faultsOff,
+    violations,
+    faults: injectedFaults(sandbox)
+  }
+  await Promise.all([meta.dir, config.dir, config.stateDir].map((dir) => rm(dir, { recursive: true, force: true })))
+  return result
+}
+
+export const runChaos = async (input: Partial<ChaosOptions> = {}): Promise<ChaosSummary> => {
+  const options: ChaosOptions = { ...DEFAULT_CHAOS_OPTIONS, ...input }
+  const started = Date.now()
+  const rounds: Array<RoundResult> = []
+  for (let round = 1; round <= options.rounds; round++) {
+    const result = await runRound(round, options)
+    rounds.push(result)
+    const exits = result.runs.map((run) => (run.exit === "killed" ? `kill(${run.trigger?.kind === "writes" ? `${run.trigger.afterWrites}w` : `${run.trigger?.kind === "time" ? run.trigger.afterFirstRequestMs : 0}ms`})` : `exit ${run.exit}${run.faultsOff ? " (faults off)" : ""}`))
+    options.log(
+      `round ${round}/${options.rounds}: ${result.eligible} invoices, ${result.runs.length} runs [${exits.join(", ")}], ` +
+        `${Object.values(result.faults).reduce((sum, n) => sum + n, 0)} faults, ` +
+        `${result.converged ? `${result.violations.length} violations` : "DID NOT CONVERGE"}`
+    )
+    for (const violation of result.violations.slice(0, 5)) options.log(`  violation ${violation.kind}: ${violation.message}`)
+    for (const run of result.runs) if (run.error) options.log(`  run failed: ${run.error}`)
+  }
+  const faults: Record<string, number> = {}
+  const exits: Record<string, number> = {}
+  for (const round of rounds) {
+    addInto(faults, round.faults)
+    for (const run of round.runs) exits[String(run.exit)] = (exits[String(run.exit)] ?? 0) + 1
+  }
+  const failureReasons: Record<string, number> = {}
+  for (const run of rounds.flatMap((round) => round.runs)) {
+    if (run.exit !== 1) continue
+    const reason = (run.error ?? "(no message)").replace(/\b(Autotask invoice|invoice|Id|id) \d+/g, "$1 N").replace(/\d+/g, "N").slice(0, 140)
+    failureReasons[reason] = (failureReasons[reason] ?? 0) + 1
+  }
+  const allViolations = rounds.flatMap((round) => round.violations)
+  const { log: _log, ...recorded } = options
+  return {
+    options: recorded,
+    rounds,
+    totals: {
+      rounds: rounds.length,
+      runs: rounds.reduce((sum, round) => sum + round.runs.length, 0),
+      kills: rounds.reduce((sum, round) => sum + round.kills, 0),
+      exits,
+      converged: rounds.filter((round) => round.converged).length,
+      faultsOffRounds: rounds.filter((round) => round.faultsOffForFinalRun).length,
+      faults,
+      violations: allViolations.length,
+      violationsByKind: countViolations(allViolations),
+      failureReasons,
+      durationMs: Date.now() - started
+    }
+  }
+}
+
+export const formatSummary = (summary: ChaosSummary): string => {
+  const { totals } = summary
+  const faultLines = Object.entries(totals.faults).sort(([a], [b]) => a.localeCompare(b)).map(([kind, count]) => `  ${kind.padEnd(34)} ${String(count).padStart(6)}`)
+  return [
+    `chaos: ${totals.rounds} rounds × ${summary.options.invoices} invoices in ${(totals.durationMs / 1000).toFixed(0)} s`,
+    `runs: ${totals.runs} (${Object.entries(totals.exits).map(([exit, count]) => `${exit === "killed" ? "SIGKILLed" : exit === "timeout" ? "timed out" : `exit ${exit}`}: ${count}`).join(", ")})`,
+    `kills: ${totals.kills}`,
+    `rounds converged: ${totals.converged}/${totals.rounds}; rounds that needed faults off for the final run: ${totals.faultsOffRounds}`,
+    ...(Object.keys(totals.failureReasons).length > 0
+      ? ["runs that exited 1 (not killed), by first failure:", ...Object.entries(totals.failureReasons).sort(([, a], [, b]) => b - a).map(([reason, count]) => `  ${String(count).padStart(4)} × ${reason}`)]
+      : []),
+    "faults injected (from the simulators' request logs):",
+    ...faultLines,
+    `violations: ${totals.violations}${totals.violations > 0 ? ` ${JSON.stringify(totals.violationsByKind)}` : ""}`
+  ].join("\n")
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      for (const child of liveChildren) child.kill("SIGKILL")
+      process.exit(130)
+    })
+  }
+  const flags = parseFlags(process.argv.slice(2))
+  const summary = await runChaos({
+    rounds: numberFlag(flags, "rounds", DEFAULT_CHAOS_OPTIONS.rounds),
+    invoices: numberFlag(flags, "invoices", DEFAULT_CHAOS_OPTIONS.invoices),
+    seed: numberFlag(flags, "seed", DEFAULT_CHAOS_OPTIONS.seed),
+    maxAttempts: numberFlag(flags, "max-attempts", DEFAULT_CHAOS_OPTIONS.maxAttempts)
+  })
+  process.stdout.write(`\n${formatSummary(summary)}\n`)
+  const out = flags.get("out")
+  if (typeof out === "string") {
+    await mkdir(dirname(out), { recursive: true })
+    await writeFile(out, `${JSON.stringify({ ranAt: new Date().toISOString(), ...summary }, null, 2)}\n`)
+  }
+  process.exitCode = summary.totals.violations === 0 && summary.totals.converged === summary.totals.rounds ? 0 : 1
+}

@@ -1,0 +1,22 @@
+/**
+ * A small run of `npm run chaos` (bench/chaos.ts): faults injected in both simulators, the real
+ * CLI SIGKILLed at random moments during `apply --auto-approve`, repeated until a run exits 0;
+ * then zero duplicate and zero missing documents, totals to the cent, write-backs equal to
+ * the DocNumbers, no duplicate customers or items, nothing for rejected invoices.
+ */
+import { describe, expect, it } from "vitest"
+import { formatSummary, runChaos } from "../../bench/chaos.ts"
+
+describe("chaos (small)", () => {
+  it("converges with zero violations after SIGKILLs under injected faults", async () => {
+    const log: Array<string> = []
+    const summary = await runChaos({ rounds: 3, invoices: 30, seed: 7, maxAttempts: 8, log: (line) => log.push(line) })
+    const report = `${formatSummary(summary)}\n${log.join("\n")}`
+    expect(summary.totals.converged, report).toBe(3)
+    expect(summary.totals.kills, report).toBeGreaterThanOrEqual(1)
+    // Kills landed while the CLI was writing, not only while it was starting.
+    expect(summary.rounds.flatMap((round) => round.runs).some((run) => run.exit === "killed" && run.writes > 0), report).toBe(true)
+    expect(Object.values(summary.totals.faults).reduce((sum, n) => sum + n, 0), report).toBeGreaterThan(0)
+    expect(summary.totals.violations, report).toBe(0)
+  }, 150_000)
+})

@@ -1,0 +1,105 @@
+/**
+ * A saved plan is what a reviewer approved. `apply PLANFILE` must refuse a plan file that was
+ * edited afterwards — its checksum field, its realmId, an action (even with the checksum
+ * recomputed to match), or its format — and write nothing.
+ */
+import { readFile, writeFile } from "node:fs/promises"
+import { join } from "node:path"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import type { Plan } from "../../src/domain/plan.ts"
+import { planChecksum } from "../../src/reconcile/plan.ts"
+import { type Sandbox, startSandbox } from "../../src/sandbox/sandbox.ts"
+import { runCli, sandboxEnv, writeConfig } from "../support/cli.ts"
+import { mixedDataset } from "../support/datasets.ts"
+
+let sandbox: Sandbox
+let env: Record<string, string>
+let configDir: string
+let stateDir: string
+let saved: Plan
+
+const writes = () => sandbox.qbo.writeCount() + sandbox.autotask.writeCount()
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ dataDir: await mixedDataset() })
+  env = sandboxEnv(sandbox)
+  ;({ dir: configDir, stateDir } = await writeConfig(sandbox.realmId))
+  const planFile = join(stateDir, "plan.json")
+  const plan = await runCli(["plan", "--config", configDir, "--out", planFile], { env })
+  expect(plan.code, plan.stderr).toBe(0)
+  saved = JSON.parse(await readFile(planFile, "utf8")) as Plan
+}, 60_000)
+
+afterAll(async () => {
+  await sandbox?.close()
+})
+
+/** Writes an edited copy of the saved plan and runs `apply` (and `show`) on it. */
+const tampered = async (name: string, edit: (plan: Record<string, any>) => void) => {
+  const copy = structuredClone(saved) as unknown as Record<string, any>
+  edit(copy)
+  const file = join(stateDir, `${name}.json`)
+  await writeFile(file, JSON.stringify(copy, null, 2))
+  const [apply, show] = await Promise.all([
+    runCli(["apply", file, "--config", configDir, "--force"], { env }),
+    runCli(["show", file])
+  ])
+  return { apply, show }
+}
+
+describe("tampered saved plans", () => {
+  it("are refused, whichever part was edited, and nothing is written", async () => {
+    const before = writes()
+    const flipped = saved.checksum.replace(/.$/, (last) => (last === "0" ? "1" : "0"))
+    const [checksum, realm, recomputed, format, dropped] = await Promise.all([
+      tampered("checksum", (plan) => {
+        plan.checksum = flipped
+      }),
+      tampered("realm", (plan) => {
+        plan.realmId = "4620816365212676460"
+      }),
+      // Someone who knows the checksum algorithm edits a payload and recomputes it.
+      tampered("recomputed", (plan) => {
+        const create = plan.actions.find((action: { type: string }) => action.type === "customer.create")
+        create.payload.DisplayName = "Mallory Ltd"
+        plan.checksum = planChecksum(plan.actions)
+      }),
+      tampered("format", (plan) => {
+        plan.format_version = "99.0"
+      }),
+      // Dropping an action (e.g. a write-back) and fixing the checksum.
+      tampered("dropped", (plan) => {
+        plan.actions = plan.actions.filter((action: { type: string }) => action.type !== "invoice.create")
+        plan.checksum = planChecksum(plan.actions)
+      })
+    ])
+
+    expect(checksum.apply.code).toBe(1)
+    expect(checksum.apply.stderr).toContain("its actions do not match its checksum: the file was edited after `atqbo plan` wrote it")
+    expect(checksum.show.code).toBe(1)
+    expect(checksum.show.stderr).toContain("the file was edited after `atqbo plan` wrote it")
+
+    // The realmId is not covered by the checksum; apply still refuses: the fresh plan is for another company.
+    expect(realm.apply.code).toBe(1)
+    expect(realm.apply.stderr).toMatch(/stale plan|company|realm/i)
+    expect(realm.apply.stderr).toContain("nothing was written")
+
+    for (const result of [recomputed, dropped]) {
+      expect(result.apply.code).toBe(1)
+      expect(result.apply.stderr).toContain("stale plan: Autotask or QBO changed since the plan was made, so it is not applied; nothing was written.")
+    }
+    expect(dropped.apply.stderr).toMatch(/new actions: invoice:100, invoice:101, invoice:105/)
+
+    expect(format.apply.code).toBe(1)
+    expect(format.apply.stderr).toMatch(/refusing the plan file .*format\.json/)
+    expect(writes()).toBe(before)
+  }, 90_000)
+
+  it("the untouched plan still applies (the refusals were about the edits)", async () => {
+    const file = join(stateDir, "untouched.json")
+    await writeFile(file, JSON.stringify(saved))
+    const apply = await runCli(["apply", file, "--config", configDir], { env })
+    expect(apply.code, apply.stderr + apply.stdout).toBe(0)
+    expect(writes()).toBeGreaterThan(0)
+  }, 60_000)
+})

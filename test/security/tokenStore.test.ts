@@ -1,0 +1,112 @@
+/**
+ * The QBO token store holds the newest refresh token, which Intuit rotates: a torn or
+ * world-readable file loses the connection or leaks it. `writeTokenStore` must create the
+ * file 0600 (directory 0700), replace it atomically (temp file + rename), and leave no
+ * temp files behind; a reader running during repeated writes must never see a partial file.
+ */
+import { chmod, mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect, Option } from "effect"
+import { describe, expect, it } from "vitest"
+import { readTokenStore, type QboTokenRecord, writeTokenStore } from "../../src/qbo/auth/tokenStore.ts"
+
+const record = (n: number, size = 64): QboTokenRecord => ({
+  realmId: "9341453129584572",
+  refreshToken: `RT1-${n}-${String(n % 10).repeat(size)}`,
+  accessToken: `eyJ-access-${n}`,
+  expiresAt: new Date(Date.UTC(2026, 10, 26, 12, 0, 0) + n * 1000).toISOString(),
+  updatedAt: new Date(Date.UTC(2026, 10, 26, 11, 0, 0) + n * 1000).toISOString()
+})
+
+const write = (path: string, value: QboTokenRecord) => Effect.runPromise(writeTokenStore(path, value))
+
+/**
+ * Writes `records` one after another with `writer` while reading the file as fast as possible;
+ * returns how many reads saw a whole record and how many saw anything else.
+ */
+const hammer = async (path: string, records: ReadonlyArray<QboTokenRecord>, writer: (value: QboTokenRecord) => Promise<void>) => {
+  const valid = new Set(records.map((value) => value.refreshToken))
+  let writing = true
+  let whole = 0
+  const torn: Array<string> = []
+  const reader = (async () => {
+    while (writing) {
+      const text = await readFile(path, "utf8")
+      try {
+        const parsed = JSON.parse(text) as QboTokenRecord
+        if (valid.has(parsed.refreshToken)) whole += 1
+        else torn.push(`unknown record (${text.length} bytes)`)
+      } catch {
+        torn.push(`${text.length} bytes of ${JSON.stringify(records[0]).length}`)
+      }
+    }
+  })()
+  // The product's own reader, too.
+  const productReader = (async () => {
+    while (writing) {
+      const read = await Effect.runPromise(Effect.result(readTokenStore(path)))
+      if (read._tag === "Failure") torn.push(`readTokenStore: ${read.failure.message.slice(0, 80)}`)
+      else if (Option.isNone(read.success) || !valid.has(read.success.value.refreshToken)) torn.push("readTokenStore: no or unknown record")
+      else whole += 1
+    }
+  })()
+  try {
+    for (const value of records) await writer(value)
+  } finally {
+    writing = false
+    await Promise.all([reader, productReader])
+  }
+  return { whole, torn }
+}
+
+describe("QBO token store", () => {
+  it("creates the file 0600 in a 0700 directory and keeps 0600 when it replaces a looser file", async () => {
+    const root = await mkdtemp(join(tmpdir(), "atqbo-token-"))
+    const path = join(root, "state", "nested", "qbo-token.json")
+    await write(path, record(1))
+    expect((await stat(path)).mode & 0o777).toBe(0o600)
+    expect((await stat(join(root, "state", "nested"))).mode & 0o777).toBe(0o700)
+
+    const loose = join(root, "loose.json")
+    await writeFile(loose, "{}", { mode: 0o644 })
+    await chmod(loose, 0o644)
+    await write(loose, record(2))
+    expect((await stat(loose)).mode & 0o777).toBe(0o600)
+    expect(JSON.parse(await readFile(loose, "utf8"))).toEqual(record(2))
+  })
+
+  it("never shows a partial file to a concurrent reader, and leaves no temp files", async () => {
+    const root = await mkdtemp(join(tmpdir(), "atqbo-token-"))
+    const path = join(root, "qbo-token.json")
+    // Large records (≈ 1 MB) make a non-atomic write visible: the file would be empty or short mid-write.
+    const records = Array.from({ length: 40 }, (_, n) => record(n, 1_000_000))
+    await write(path, records[0]!)
+    const { whole, torn } = await hammer(path, records, (value) => write(path, value))
+    expect(torn).toEqual([])
+    expect(whole).toBeGreaterThan(20)
+    expect(await readdir(root)).toEqual(["qbo-token.json"])
+    expect((await stat(path)).mode & 0o777).toBe(0o600)
+    expect(JSON.parse(await readFile(path, "utf8"))).toEqual(records.at(-1))
+  }, 60_000)
+
+  it("the same check catches a writer that is not atomic (the test has teeth)", async () => {
+    const root = await mkdtemp(join(tmpdir(), "atqbo-token-"))
+    const path = join(root, "qbo-token.json")
+    const records = Array.from({ length: 40 }, (_, n) => record(n, 1_000_000))
+    await writeFile(path, JSON.stringify(records[0]))
+    const { torn } = await hammer(path, records, (value) => writeFile(path, JSON.stringify(value, null, 2)))
+    expect(torn.length).toBeGreaterThan(0)
+  }, 60_000)
+
+  it("concurrent writers leave one whole record and no temp files", async () => {
+    const root = await mkdtemp(join(tmpdir(), "atqbo-token-"))
+    const path = join(root, "qbo-token.json")
+    const records = Array.from({ length: 20 }, (_, n) => record(n, 100_000))
+    await Promise.all(records.map((value) => write(path, value)))
+    const final = JSON.parse(await readFile(path, "utf8")) as QboTokenRecord
+    expect(records.map((value) => value.refreshToken)).toContain(final.refreshToken)
+    expect(await readdir(root)).toEqual(["qbo-token.json"])
+    expect((await stat(path)).mode & 0o777).toBe(0o600)
+  })
+})
