@@ -14,7 +14,7 @@ import { connectionPlan } from "../reconcile/connections.ts"
 import { Journal } from "../reconcile/journal.ts"
 import { makePlanAll } from "../reconcile/makePlan.ts"
 import { notify } from "../reconcile/notify.ts"
-import { readPlanFile } from "../reconcile/planFile.ts"
+import { PlanFileInvalid, readPlanFile } from "../reconcile/planFile.ts"
 import { limitViolations, type LimitViolation, SafetyLimitExceeded } from "../reconcile/safety.ts"
 import { addressChanges, countChanges, StalePlan } from "../reconcile/stale.ts"
 import { annotationLines, applyAnnotations, applySummary, planAnnotations } from "../render/github.ts"
@@ -76,7 +76,14 @@ export const applyCommand = Command.make(
       Effect.gen(function*() {
         const plan: Plan = yield* makePlanAll(connected, request, VERSION, only)
         if (saved) {
-          if (saved.checksum !== plan.checksum || saved.realmId !== plan.realmId) {
+          const companies = (p: Plan) => p.connections ? p.connections.map((c) => `${c.name}=${c.realmId}`).join(", ") : p.realmId
+          if (companies(saved) !== companies(plan)) {
+            return yield* new PlanFileInvalid({
+              file: flags.planFile.pipe(Option.getOrElse(() => "")),
+              message: `refusing the saved plan: it was made for QBO company ${companies(saved)}, but this configuration targets ${companies(plan)}; nothing was written. Plan again with this configuration.`
+            })
+          }
+          if (saved.checksum !== plan.checksum) {
             const { added, removed } = addressChanges(saved, plan)
             return yield* new StalePlan({ savedChecksum: saved.checksum, freshChecksum: plan.checksum, changes: countChanges(saved, plan), added, removed })
           }

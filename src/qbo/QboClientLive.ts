@@ -130,13 +130,14 @@ export const makeQboClient = (options: QboClientOptions) =>
 
     /** One HTTP exchange, never failing: the outcome says what happened. */
     const attempt = (spec: CallSpec, token: Redacted.Redacted<string>): Effect.Effect<AttemptOutcome> =>
-      permits
+      // A batch waits for its slot of the 40-per-minute window before taking a concurrency
+      // permit, so queued batches never hold permits other requests could use.
+      (spec.batch === true ? batchWindow.acquire : Effect.void).pipe(Effect.andThen(permits
         .withPermit(
           Effect.gen(function*() {
             // Inside the permit, so requests queued before a 429 also wait it out.
             yield* waitForPause
             yield* requestWindow.acquire
-            if (spec.batch === true) yield* batchWindow.acquire
             const response = yield* http.execute(buildRequest(spec, token)).pipe(Effect.timeout(timeout))
             const text = yield* response.text.pipe(Effect.timeout(timeout))
             const now = yield* Clock.currentTimeMillis
@@ -161,7 +162,7 @@ export const makeQboClient = (options: QboClientOptions) =>
               reason: error._tag === "TimeoutError" ? "timed out" : error.message.split("\n")[0] ?? "transport error"
             })
           )
-        )
+        )))
 
     const toError = (spec: CallSpec, failure: AttemptFailure): QboError =>
       failure._tag === "network"

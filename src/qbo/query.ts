@@ -15,7 +15,8 @@ export interface InChunkOptions {
   readonly maxLength: number
 }
 
-export const DEFAULT_IN_CHUNK: InChunkOptions = { maxValues: 1000, maxLength: 6000 }
+/** Queries are POSTed as text, so no URL limit applies; 30,000 characters keeps them modest. */
+export const DEFAULT_IN_CHUNK: InChunkOptions = { maxValues: 1000, maxLength: 30_000 }
 
 export const selectStatement = (entity: QboEntityName, where: string | undefined, startPosition: number, maxResults = QBO_MAX_PAGE): string =>
   `SELECT * FROM ${entity}${where === undefined || where.trim() === "" ? "" : ` WHERE ${where}`} ORDERBY Id STARTPOSITION ${startPosition} MAXRESULTS ${maxResults}`
