@@ -46,6 +46,8 @@ const ITEM_RETRIES = 4
 const ITEM_RETRY_DELAY_MS = 250
 const BATCH_CONCURRENCY = 3
 const SEND_CONCURRENCY = 4
+/** Documents per group whose write-backs start once the group exists (17 batches). */
+const GROUP_SIZE = 17 * 30
 
 interface Done {
   readonly status: OutcomeStatus
@@ -291,25 +293,44 @@ export const applyPlan = Effect.fn("apply")(function*(plan: Plan, options: { rea
   const byPhase = (phase: number) => plan.actions.filter((action) => ACTION_PHASE[action.type] === phase)
   yield* journal.record({ event: "run.start", checksum: plan.checksum, realmId, actions: plan.actions.length })
 
-  yield* progress.step(`Creating ${byPhase(1).length} QBO items and customers`)
-  yield* runBatches(byPhase(1))
-  yield* progress.step(`Creating and voiding ${byPhase(2).length} QBO documents`)
-  yield* runBatches(byPhase(2))
-  if (byPhase(3).length > 0) yield* progress.step(`E-mailing ${byPhase(3).length} invoices`)
-  yield* Effect.forEach(byPhase(3), runSend, { concurrency: SEND_CONCURRENCY, discard: true })
+  // The Autotask budget is checked once, before any write, for everything this run would do.
   const autotaskActions = plan.actions.filter((action) => action.target.system === "autotask")
   const budget = autotaskActions.length > 0 ? yield* autotaskBudget(autotaskActions.length) : undefined
-  if (budget) {
-    // Leave the tenant's shared hourly budget alone: the documents exist, and the next run
-    // finds them and repairs the write-backs.
-    for (const action of autotaskActions) yield* record(action, { status: "skipped", message: budget })
+
+  /** E-mails, then Autotask updates, of the given actions (their documents exist by now). */
+  const runFollowers = (actions: ReadonlyArray<PlanAction>) =>
+    Effect.gen(function*() {
+      yield* Effect.forEach(actions.filter((action) => ACTION_PHASE[action.type] === 3), runSend, { concurrency: SEND_CONCURRENCY, discard: true })
+      for (const action of actions.filter((candidate) => candidate.type === "invoice.reject" && candidate.target.system !== "autotask")) {
+        yield* record(action, { status: "rejected", message: `rejected: ${action.reasons.join("; ")}` })
+      }
+      const updates = actions.filter((action) => action.target.system === "autotask")
+      // Over the shared hourly budget: the documents exist, and the next run repairs the write-backs.
+      if (budget) for (const action of updates) yield* record(action, { status: "skipped", message: budget })
+      else yield* runAutotaskUpdates(updates)
+    })
+
+  yield* progress.step(`Creating ${byPhase(1).length} QBO items and customers`)
+  yield* runBatches(byPhase(1))
+
+  // Documents go out in groups; each group's e-mails and write-backs start as soon as its
+  // documents exist, so Autotask is not idle while QBO's 40-batches-a-minute window makes
+  // later groups wait. Actions needing no new document start at once.
+  const documents = byPhase(2)
+  const documentAddresses = new Set(documents.map((action) => action.address))
+  const followers = plan.actions.filter((action) => ACTION_PHASE[action.type] >= 3)
+  const groups: Array<ReadonlyArray<PlanAction>> = []
+  for (let index = 0; index < documents.length; index += GROUP_SIZE) groups.push(documents.slice(index, index + GROUP_SIZE))
+  const followersOf = (group: ReadonlyArray<PlanAction>) => {
+    const addresses = new Set(group.map((action) => action.address))
+    return followers.filter((action) => action.dependsOn.some((address) => addresses.has(address)))
   }
-  if (byPhase(4).length > 0) yield* progress.step(`Writing back ${byPhase(4).length} Autotask invoices`)
-  if (!budget) yield* runAutotaskUpdates(byPhase(4))
-  for (const action of byPhase(5).filter((candidate) => candidate.target.system !== "autotask")) {
-    yield* record(action, { status: "rejected", message: `rejected: ${action.reasons.join("; ")}` })
-  }
-  if (!budget) yield* runAutotaskUpdates(byPhase(5).filter((action) => action.target.system === "autotask"))
+  const independent = followers.filter((action) => !action.dependsOn.some((address) => documentAddresses.has(address)))
+  if (documents.length > 0) yield* progress.step(`Creating and voiding ${documents.length} QBO documents, writing back as they exist`)
+  yield* Effect.all([
+    runFollowers(independent),
+    ...groups.map((group) => runBatches(group).pipe(Effect.andThen(runFollowers(followersOf(group)))))
+  ], { concurrency: "unbounded", discard: true })
 
   const order = new Map(plan.actions.map((action, index) => [action.address, index]))
   outcomes.sort((a, b) => (order.get(a.address) ?? 0) - (order.get(b.address) ?? 0))
