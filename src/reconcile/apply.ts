@@ -5,7 +5,7 @@
  * dependency, since they are in different phases). Every QBO write carries a deterministic
  * requestid. An action whose dependency did not succeed is skipped; independent ones go on.
  */
-import { Effect } from "effect"
+import { Effect, Fiber } from "effect"
 import { AutotaskReader, AutotaskWriter } from "../autotask/AutotaskClient.ts"
 import type { AtInvoiceWrite } from "../autotask/model.ts"
 import { ACTION_PHASE, type ActionType, type Json, type Plan, type PlanAction } from "../domain/plan.ts"
@@ -327,10 +327,14 @@ export const applyPlan = Effect.fn("apply")(function*(plan: Plan, options: { rea
   }
   const independent = followers.filter((action) => !action.dependsOn.some((address) => documentAddresses.has(address)))
   if (documents.length > 0) yield* progress.step(`Creating and voiding ${documents.length} QBO documents, writing back as they exist`)
-  yield* Effect.all([
-    runFollowers(independent),
-    ...groups.map((group) => runBatches(group).pipe(Effect.andThen(runFollowers(followersOf(group)))))
-  ], { concurrency: "unbounded", discard: true })
+  // Groups go out one after another (so each completes as early as the batch window allows);
+  // each group's followers run in the background while the next group's batches wait.
+  const started = [yield* Effect.forkChild(runFollowers(independent))]
+  for (const group of groups) {
+    yield* runBatches(group)
+    started.push(yield* Effect.forkChild(runFollowers(followersOf(group))))
+  }
+  yield* Fiber.joinAll(started)
 
   const order = new Map(plan.actions.map((action, index) => [action.address, index]))
   outcomes.sort((a, b) => (order.get(a.address) ?? 0) - (order.get(b.address) ?? 0))
