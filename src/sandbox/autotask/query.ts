@@ -5,7 +5,7 @@
  * collation behind Autotask. A missing (`null`) value fails every comparison, as in SQL;
  * `exist`/`notExist` treat `""` as empty.
  */
-import type { AtEntityName } from "../../autotask/model.ts"
+import type { AtEntityName, AtLeafOp } from "../../autotask/model.ts"
 import { type FieldSpec, type FieldType, KNOWN_FIELDS, UDF_ENTITIES } from "./entities.ts"
 import { autotaskError } from "./simError.ts"
 
@@ -59,20 +59,7 @@ export const buildSchema = (entity: AtEntityName, rows: ReadonlyArray<Readonly<R
   return { entity, fields, hasUdfs: UDF_ENTITIES.has(entity) } satisfies EntitySchema
 }
 
-type LeafOp =
-  | "eq"
-  | "noteq"
-  | "gt"
-  | "gte"
-  | "lt"
-  | "lte"
-  | "beginsWith"
-  | "endsWith"
-  | "contains"
-  | "exist"
-  | "notExist"
-  | "in"
-  | "notIn"
+type LeafOp = AtLeafOp
 
 const LEAF_OPS: ReadonlyArray<LeafOp> = [
   "eq",

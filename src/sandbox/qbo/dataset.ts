@@ -10,21 +10,10 @@ import { parse as parseYaml } from "yaml"
 import { DEFAULT_REALM_ID, type QboRealmData } from "./defaults.ts"
 import { type JsonObject, isObject } from "./json.ts"
 import { type QboSimOptionsInput, parseSimOptions } from "./options.ts"
+import { SIM_ENTITIES } from "./store.ts"
 
-const LIST_FILES = [
-  "Item",
-  "Customer",
-  "Vendor",
-  "Employee",
-  "Term",
-  "Class",
-  "Account",
-  "TaxCode",
-  "TaxRate",
-  "Invoice",
-  "CreditMemo",
-  "Payment"
-] as const
+/** Every list entity has a file; Preferences and CompanyInfo are single objects. */
+const LIST_FILES = SIM_ENTITIES
 const SINGLE_FILES = ["Preferences", "CompanyInfo"] as const
 
 export interface QboSandboxConfig {
