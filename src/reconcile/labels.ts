@@ -6,6 +6,7 @@ import type { AtInvoice } from "../autotask/model.ts"
 import type { SourceRef } from "../config/types.ts"
 import * as Money from "../domain/money.ts"
 import type { Json, PayloadRef } from "../domain/plan.ts"
+import type { QboSalesDocument } from "../qbo/model.ts"
 import type { PlanContext } from "./context.ts"
 
 /** Placeholder for the Id of a record another action of the plan creates. */
@@ -34,3 +35,8 @@ export const invoiceLabel = (invoice: AtInvoice, ctx: PlanContext): string => {
 
 /** A QBO reference to an existing record. */
 export const ref = (record: { readonly Id: string }, name: string): Json => ({ value: record.Id, name })
+
+/** QBO voids a document by zeroing it and prefixing its private note with "Voided". */
+export const isVoidedDocument = (doc: QboSalesDocument): boolean =>
+  (doc.PrivateNote ?? "").startsWith("Voided") ||
+  (Money.isZero(Money.fromApi(doc.TotalAmt)) && doc.Line.every((line) => Money.isZero(Money.fromApi(line.Amount))))

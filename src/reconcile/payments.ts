@@ -9,9 +9,9 @@ import type { AtInvoice } from "../autotask/model.ts"
 import { datePart } from "../domain/dates.ts"
 import * as Money from "../domain/money.ts"
 import type { PlanAction, PlanWarning } from "../domain/plan.ts"
-import type { QboPayment, QboSalesDocument } from "../qbo/model.ts"
+import type { QboPayment } from "../qbo/model.ts"
 import type { PlanContext } from "./context.ts"
-import { autotaskNumberOf, invoiceLabel } from "./labels.ts"
+import { autotaskNumberOf, invoiceLabel, isVoidedDocument } from "./labels.ts"
 import { ownerOf } from "./marker.ts"
 
 interface Application {
@@ -35,8 +35,6 @@ const applicationsByInvoice = (payments: ReadonlyArray<QboPayment>): Map<string,
   return byInvoice
 }
 
-const isVoided = (doc: QboSalesDocument): boolean => (doc.PrivateNote ?? "").startsWith("Voided")
-
 export const planPayments = (
   invoices: ReadonlyArray<AtInvoice>,
   ctx: PlanContext
@@ -50,7 +48,7 @@ export const planPayments = (
 
   for (const invoice of invoices) {
     if (invoice.isVoided) continue
-    const owned = (ctx.owned.get(invoice.id) ?? []).filter((entry) => entry.entity === "Invoice" && !isVoided(entry.doc))
+    const owned = (ctx.owned.get(invoice.id) ?? []).filter((entry) => entry.entity === "Invoice" && !isVoidedDocument(entry.doc))
     const doc = owned[0]?.doc
     if (!doc) continue
     const applied = [...(applications.get(doc.Id) ?? [])].sort((a, b) =>

@@ -9,7 +9,6 @@
 import { createHash } from "node:crypto"
 import type { AtInvoice } from "../autotask/model.ts"
 import type { Config } from "../config/types.ts"
-import { autotaskDate } from "../domain/dates.ts"
 import * as Money from "../domain/money.ts"
 import {
   ACTION_PHASE,
@@ -22,9 +21,9 @@ import {
   type PlanAction,
   type PlanWarning
 } from "../domain/plan.ts"
-import { buildContext, type OwnedDocument, type PlanContext } from "./context.ts"
+import { buildContext, type PlanContext } from "./context.ts"
 import { type DesiredDocument, desiredDocument, expectedDocNumber } from "./desired.ts"
-import { autotaskNumberOf, customerAddress, invoiceLabel, invoiceTotal, itemAddress, refTo } from "./labels.ts"
+import { autotaskNumberOf, blank, customerAddress, invoiceLabel, invoiceTotal, isVoidedDocument, itemAddress, refTo } from "./labels.ts"
 import { ownerOf } from "./marker.ts"
 import { driftOf } from "./drift.ts"
 import { nameKey } from "./names.ts"
@@ -47,11 +46,6 @@ const ALL_TYPES: ReadonlyArray<ActionType> = Object.keys(ACTION_PHASE) as Array<
 const documentAddress = (entity: "Invoice" | "CreditMemo", autotaskId: number): string =>
   `${entity === "Invoice" ? "invoice" : "creditmemo"}:${autotaskId}`
 
-const isVoidedDocument = (doc: OwnedDocument["doc"]): boolean =>
-  (doc.PrivateNote ?? "").startsWith("Voided") ||
-  (Money.isZero(Money.fromApi(doc.TotalAmt)) && doc.Line.every((line) => Money.isZero(Money.fromApi(line.Amount))))
-
-const blank = (value: string | null | undefined): boolean => value === null || value === undefined || value.trim() === ""
 
 /** Accumulates actions and warnings; shared actions (items, customers) appear once. */
 class PlanBuilder {
@@ -477,6 +471,3 @@ export const buildPlan = (snapshot: Snapshot, config: Config, meta: PlanMeta): P
     warnings
   }
 }
-
-/** Invoice date as atqbo reads it (exported for observe's precise window filter). */
-export const invoiceDateOf = (invoice: AtInvoice, timeZone: string): string => autotaskDate(invoice.invoiceDateTime, timeZone)
