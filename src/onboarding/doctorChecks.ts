@@ -7,6 +7,8 @@ import type { AtBillingCode, AtPaymentTerm, AtThresholdInfo, AtZoneInfo } from "
 import type { Config } from "../config/types.ts"
 import type { QboAccount, QboClass, QboCompanyInfo, QboItem, QboPreferences, QboTaxCode, QboTerm } from "../qbo/model.ts"
 import type { QboTokenRecord } from "../qbo/auth/tokenStore.ts"
+import { indexNamed, isActive } from "../reconcile/context.ts"
+import { NO_QUANTITY_ITEM_TYPES, UNUSABLE_ITEM_TYPES } from "../reconcile/items.ts"
 import { nameKey } from "../reconcile/names.ts"
 import { closest, looseKey } from "./similarity.ts"
 
@@ -27,7 +29,6 @@ export interface Check {
 const check = (id: string, title: string, status: CheckStatus, detail: string, fix?: string): Check =>
   fix === undefined ? { id, title, status, detail } : { id, title, status, detail, fix }
 
-const isActive = (row: { readonly Active?: boolean }): boolean => row.Active !== false
 
 /** `"a", "b" and 3 more`; `quote: false` for entries that are already phrases. */
 const list = (names: ReadonlyArray<string>, max = 5, quote = true): string => {
@@ -37,14 +38,6 @@ const list = (names: ReadonlyArray<string>, max = 5, quote = true): string => {
 
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`
 
-const indexNamed = <A extends { readonly Name: string; readonly FullyQualifiedName?: string; readonly Active?: boolean }>(
-  rows: ReadonlyArray<A>
-): Map<string, A> => {
-  const map = new Map<string, A>()
-  for (const row of rows) if (row.FullyQualifiedName) map.set(nameKey(row.FullyQualifiedName), row)
-  for (const row of [...rows].sort((a, b) => Number(isActive(a)) - Number(isActive(b)))) map.set(nameKey(row.Name), row)
-  return map
-}
 
 // ---------------------------------------------------------------------------------------------
 // Autotask
@@ -250,8 +243,6 @@ export const incomeAccountCheck = (config: Config, accounts: ReadonlyArray<QboAc
   return check("qbo.incomeAccount", "Income account", "pass", `Items atqbo creates post to "${account.FullyQualifiedName ?? account.Name}" (${account.AccountType}).`)
 }
 
-const UNUSABLE_ITEM_TYPES = new Set(["Category", "Group"])
-const NO_QUANTITY_ITEM_TYPES = new Set(["Discount", "Payment", "Subtotal", "Tax", "TaxGroup"])
 
 /** Items named in items.yaml (mappings and the fallback) exist, are active and can take a quantity. */
 export const mappedItemsCheck = (config: Config, items: ReadonlyArray<QboItem>): Check => {

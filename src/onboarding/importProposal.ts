@@ -12,6 +12,8 @@
 import type { AtBillingCode, AtCompany, AtPaymentTerm } from "../autotask/model.ts"
 import type { Config } from "../config/types.ts"
 import type { QboCustomer, QboItem, QboTerm } from "../qbo/model.ts"
+import { indexNamed, isActive } from "../reconcile/context.ts"
+import { NO_QUANTITY_ITEM_TYPES, UNUSABLE_ITEM_TYPES } from "../reconcile/items.ts"
 import { customerKey, nameKey, qboNameProblem } from "../reconcile/names.ts"
 import { closest, companyKey, looseKey, termKey } from "./similarity.ts"
 import { commentText, quoted, yamlScalar } from "./yamlText.ts"
@@ -69,17 +71,7 @@ export interface ImportProposal {
 // ---------------------------------------------------------------------------------------------
 // Shared
 
-const isActive = (row: { readonly Active?: boolean }): boolean => row.Active !== false
 
-/** By `nameKey` of Name and FullyQualifiedName; active records win (as the reconciler indexes). */
-const indexNamed = <A extends { readonly Name: string; readonly FullyQualifiedName?: string; readonly Active?: boolean }>(
-  rows: ReadonlyArray<A>
-): Map<string, A> => {
-  const map = new Map<string, A>()
-  for (const row of rows) if (row.FullyQualifiedName) map.set(nameKey(row.FullyQualifiedName), row)
-  for (const row of [...rows].sort((a, b) => Number(isActive(a)) - Number(isActive(b)))) map.set(nameKey(row.Name), row)
-  return map
-}
 
 const byName = <A>(rows: ReadonlyArray<A>, name: (row: A) => string, id: (row: A) => number): Array<A> =>
   [...rows].sort((a, b) => name(a).localeCompare(name(b), "en-US") || id(a) - id(b))
@@ -140,11 +132,12 @@ const entryBlock = (entries: ReadonlyArray<Entry>): Array<string> =>
 // Items
 
 /** Items a line cannot use: not a product or service, or no quantity/rate (mirrors desired.ts). */
-const UNUSABLE_ITEM_TYPES = new Set(["Category", "Group", "Discount", "Payment", "Subtotal", "Tax", "TaxGroup"])
+/** Items a proposed mapping should not point at: not a product or service, or no quantity. */
+const UNPROPOSABLE_ITEM_TYPES = new Set([...UNUSABLE_ITEM_TYPES, ...NO_QUANTITY_ITEM_TYPES])
 
 const itemProblem = (item: QboItem): string | undefined => {
   if (!isActive(item)) return `QBO item ${quoted(item.Name)} is inactive; reactivate it or map the billing code to another item`
-  if (UNUSABLE_ITEM_TYPES.has(item.Type)) {
+  if (UNPROPOSABLE_ITEM_TYPES.has(item.Type)) {
     return `QBO item ${quoted(item.Name)} is of type ${item.Type}, which an invoice line cannot use; map the billing code to a service or product`
   }
   return undefined

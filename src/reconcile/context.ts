@@ -77,7 +77,7 @@ const groupBy = <A, K>(rows: Iterable<A>, key: (row: A) => K | undefined): Map<K
 }
 
 /** Names and fully qualified names both resolve; an exact Name wins over an FQN. */
-const indexNamed = <A extends { readonly Name: string; readonly FullyQualifiedName?: string; readonly Active?: boolean }>(
+export const indexNamed = <A extends { readonly Name: string; readonly FullyQualifiedName?: string; readonly Active?: boolean }>(
   rows: ReadonlyArray<A>
 ): Map<string, A> => {
   const map = new Map<string, A>()

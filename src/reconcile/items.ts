@@ -14,7 +14,8 @@ export type ItemTarget =
   | { readonly kind: "existing"; readonly item: QboItem }
   | { readonly kind: "create"; readonly name: string; readonly payload: Json }
 
-const UNUSABLE_ITEM_TYPES = new Set(["Category", "Group"])
+/** Item types that are not a product or service (a line cannot use them). */
+export const UNUSABLE_ITEM_TYPES = new Set(["Category", "Group"])
 /** Item types QBO refuses a quantity on. */
 export const NO_QUANTITY_ITEM_TYPES = new Set(["Discount", "Payment", "Subtotal", "Tax", "TaxGroup"])
 
