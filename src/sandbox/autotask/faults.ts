@@ -4,31 +4,21 @@
  * before a request touches the store, and a faulted request never reaches it: faults can
  * cost a client retries but never corrupt data.
  */
+import { mulberry32 } from "../random.ts"
 import type { AutotaskSimOptions } from "./options.ts"
 
 export type InjectedFault = "drop" | "drop-mid-body" | "500" | "503" | "429"
 
-/** mulberry32: tiny, fast, good enough for test randomness. */
-export const seededRandom = (seed: number): (() => number) => {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 export class FaultPlan {
   #random: () => number
 
   constructor(seed: number | null) {
-    this.#random = seed === null ? Math.random : seededRandom(seed)
+    this.#random = seed === null ? Math.random : mulberry32(seed)
   }
 
   reseed(seed: number | null): void {
-    this.#random = seed === null ? Math.random : seededRandom(seed)
+    this.#random = seed === null ? Math.random : mulberry32(seed)
   }
 
   /** At most one fault per request, drawn from the cumulative rates. */

@@ -3,6 +3,7 @@
  * run is reproducible for the same request order; scripted faults (`injectFault`) hit the
  * next matching requests deterministically, which is what most tests want.
  */
+import { mulberry32 } from "../random.ts"
 import type { QboSimFaults } from "./options.ts"
 
 export type QboFaultKind =
@@ -26,17 +27,6 @@ export interface QboFaultSpec {
   }
 }
 
-/** mulberry32: tiny, fast and good enough to decide faults reproducibly. */
-const prng = (seed: number): (() => number) => {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 export interface RequestShape {
   readonly method: string
@@ -51,13 +41,13 @@ export class FaultInjector {
 
   constructor(seed: number) {
     this.seed = seed
-    this.random = prng(seed)
+    this.random = mulberry32(seed)
   }
 
   reseed(seed: number): void {
     if (seed === this.seed) return
     this.seed = seed
-    this.random = prng(seed)
+    this.random = mulberry32(seed)
   }
 
   inject(spec: QboFaultSpec): void {
