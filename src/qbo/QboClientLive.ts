@@ -11,7 +11,7 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { Clock, Context, Duration, Effect, Layer, Random, type Redacted, Semaphore } from "effect"
 import { HttpClient, HttpClientRequest } from "effect/http"
 import { layerQboAuth, QboAuth, type QboAuthOptions } from "./auth/QboAuth.ts"
-import { clientSideError, faultErrors, networkError, qboErrorFromResponse } from "./errors.ts"
+import { clientSideError, faultErrors, networkError, qboErrorFromResponse, unexpectedAnswer } from "./errors.ts"
 import { makeSlidingWindowLimiter } from "./limits.ts"
 import type { QboCompanyInfo, QboEntityName, QboFault, QboPreferences } from "./model.ts"
 import {
@@ -216,19 +216,7 @@ export const makeQboClient = (options: QboClientOptions) =>
     const entityOf = (body: Record<string, unknown>, entity: string, operation: string): Effect.Effect<Record<string, unknown>, QboError> => {
       const value = body[entity]
       if (typeof value === "object" && value !== null) return Effect.succeed(value as Record<string, unknown>)
-      return Effect.fail(
-        new QboError({
-          kind: "unexpected-response",
-          message: `${operation} failed: QuickBooks answered without a ${entity} object`,
-          status: 200,
-          code: undefined,
-          detail: undefined,
-          element: undefined,
-          errors: [],
-          intuitTid: undefined,
-          operation
-        })
-      )
+      return Effect.fail(unexpectedAnswer(operation, `QuickBooks answered without a ${entity} object`))
     }
 
     // ---- reader -------------------------------------------------------------------------

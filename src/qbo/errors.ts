@@ -153,28 +153,16 @@ export const qboErrorFromResponse = (options: {
   })
 }
 
+/** An error QBO did not describe with a Fault (no code, detail, element or intuit_tid). */
+const plainError = (kind: QboError["kind"], operation: string, message: string, status: number | undefined): QboError =>
+  new QboError({ kind, message, status, code: undefined, detail: undefined, element: undefined, errors: [], intuitTid: undefined, operation })
+
 export const networkError = (operation: string, reason: string): QboError =>
-  new QboError({
-    kind: "network",
-    message: `${operation} failed: could not reach QuickBooks (${reason}); the retries ran out`,
-    status: undefined,
-    code: undefined,
-    detail: undefined,
-    element: undefined,
-    errors: [],
-    intuitTid: undefined,
-    operation
-  })
+  plainError("network", operation, `${operation} failed: could not reach QuickBooks (${reason}); the retries ran out`, undefined)
 
 export const clientSideError = (operation: string, message: string): QboError =>
-  new QboError({
-    kind: "validation",
-    message: `${operation} failed: ${message}`,
-    status: undefined,
-    code: undefined,
-    detail: undefined,
-    element: undefined,
-    errors: [],
-    intuitTid: undefined,
-    operation
-  })
+  plainError("validation", operation, `${operation} failed: ${message}`, undefined)
+
+/** A 200 answer without what QBO promises (e.g. no entity object). */
+export const unexpectedAnswer = (operation: string, message: string): QboError =>
+  plainError("unexpected-response", operation, `${operation} failed: ${message}`, 200)
