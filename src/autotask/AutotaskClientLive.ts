@@ -4,7 +4,7 @@
  * set of per-entity concurrency limits); `readerLayer` provides only the reader, for `plan`.
  * The `…NoDeps` variants leave `HttpClient` to the caller (tests, a custom dispatcher).
  */
-import { NodeHttpClient } from "@effect/platform-node"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Effect, Layer } from "effect"
 import type { HttpClient } from "effect/http"
 import {

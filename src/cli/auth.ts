@@ -11,7 +11,7 @@
  */
 import { spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
-import { NodeHttpClient } from "@effect/platform-node"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Console, Data, Duration, Effect, Redacted } from "effect"
 import { Command, Flag } from "effect/cli"
 import type { Config } from "../config/types.ts"

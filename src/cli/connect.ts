@@ -7,7 +7,7 @@
  * Overrides for running against a separately started `atqbo sandbox` (or any test double):
  * ATQBO_AUTOTASK_DISCOVERY_URL, ATQBO_QBO_API_URL, ATQBO_QBO_TOKEN_URL, ATQBO_QBO_TOKEN_STORE.
  */
-import { NodeHttpClient } from "@effect/platform-node"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Context, Data, Effect, Layer, Option, Redacted } from "effect"
 import type { AutotaskReader, AutotaskWriter } from "../autotask/AutotaskClient.ts"
 import { AutotaskClientLive, autotaskCredentialsFromEnv } from "../autotask/AutotaskClientLive.ts"
@@ -18,7 +18,7 @@ import { readTokenStore } from "../qbo/auth/tokenStore.ts"
 import type { QboReader, QboWriter } from "../qbo/QboClient.ts"
 import { layerQboClient, layerQboLive, layerQboReader, layerQboReaderLive } from "../qbo/QboClientLive.ts"
 import { QboCompanies } from "../reconcile/companies.ts"
-import { type Sandbox, startSandbox } from "../sandbox/sandbox.ts"
+import type { Sandbox } from "../sandbox/sandbox.ts"
 
 export interface Target {
   readonly sandbox: boolean
@@ -124,7 +124,8 @@ interface Clients {
 const startedSandbox = (data: Option.Option<string>) =>
   Effect.acquireRelease(
     Effect.tryPromise({
-      try: () => startSandbox(Option.isSome(data) ? { dataDir: data.value } : {}),
+      // Loaded here, not at the top: the simulators stay out of every command without --sandbox.
+      try: () => import("../sandbox/sandbox.ts").then(({ startSandbox }) => startSandbox(Option.isSome(data) ? { dataDir: data.value } : {})),
       catch: (error) => new ConnectError({ message: `cannot start the sandbox: ${error instanceof Error ? error.message : String(error)}` })
     }),
     (started) => Effect.promise(() => started.close())

@@ -2,7 +2,8 @@
  * `atqbo` entry: the command tree, the platform layer and the exit-code policy. Each command
  * lives in its own module; this file only wires them.
  */
-import { NodeRuntime, NodeServices } from "@effect/platform-node"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Effect, Exit } from "effect"
 import { Command } from "effect/cli"
 import { progressToStderr } from "../reconcile/progress.ts"

@@ -11,7 +11,7 @@ import { CONFIG_FILES, DEFAULT_CONFIG_DIR, validateConfigDir } from "../config/i
 import { AUTOTASK_DEFAULTS, QBO_DEFAULTS } from "../config/defaults.ts"
 import type { AutotaskConnection, QboConnection } from "../config/types.ts"
 import { ENV_OVERRIDES } from "../onboarding/environment.ts"
-import { DEMO_DATA_DIR, type Sandbox, startSandbox } from "../sandbox/sandbox.ts"
+import type { Sandbox } from "../sandbox/sandbox.ts"
 
 export class SandboxError extends Data.TaggedError("SandboxError")<{ readonly message: string }> {}
 
@@ -122,6 +122,8 @@ export const sandboxCommand = Command.make(
         message: `the dataset directory ${dataDir} does not exist. Give --data a directory holding autotask/<Entity>.json, qbo/<Entity>.json and optionally sandbox.yaml, or leave it out for the bundled demo.`
       })
     }
+    // Loaded on use: importing this command must not load the simulators (see main.ts).
+    const { DEMO_DATA_DIR, startSandbox } = yield* Effect.promise(() => import("../sandbox/sandbox.ts"))
     const sandbox = yield* Effect.acquireRelease(
       Effect.tryPromise({
         try: () =>

@@ -7,7 +7,7 @@
  * the same request — and so the same `requestid` — after capped, jittered backoff; a 401
  * invalidates the token and retries once. Writes always carry the caller's `requestId`.
  */
-import { NodeHttpClient } from "@effect/platform-node"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Clock, Context, Duration, Effect, Layer, Random, type Redacted, Semaphore } from "effect"
 import { HttpClient, HttpClientRequest } from "effect/http"
 import { layerQboAuth, QboAuth, type QboAuthOptions } from "./auth/QboAuth.ts"

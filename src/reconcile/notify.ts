@@ -5,7 +5,6 @@
  * part of a message, and a notification that cannot be delivered is reported, not fatal.
  */
 import { Effect, Redacted } from "effect"
-import nodemailer from "nodemailer"
 import type { NotificationsConfig } from "../config/types.ts"
 import type { Plan } from "../domain/plan.ts"
 import type { ApplyReport } from "./apply.ts"
@@ -89,6 +88,8 @@ const sendEmail = (config: NonNullable<NotificationsConfig["email"]>, notice: No
   Effect.gen(function*() {
     const user = config.usernameEnv ? process.env[config.usernameEnv] : undefined
     const password = envSecret(config.passwordEnv)
+    // Loaded only for this e-mail: no other command or apply needs the SMTP library.
+    const { default: nodemailer } = yield* Effect.promise(() => import("nodemailer"))
     const transport = nodemailer.createTransport({
       host: config.host,
       port: config.port,

@@ -4,7 +4,7 @@
  * its actions — an edited ("tampered") plan is refused rather than applied.
  */
 import { readFile } from "node:fs/promises"
-import { Ajv } from "ajv"
+import { Ajv, type ValidateFunction } from "ajv"
 import { Data, Effect } from "effect"
 import planSchema from "../../schemas/plan.schema.json" with { type: "json" }
 import type { Plan } from "../domain/plan.ts"
@@ -15,10 +15,13 @@ export class PlanFileInvalid extends Data.TaggedError("PlanFileInvalid")<{
   readonly message: string
 }> {}
 
-const validatePlan = new Ajv({ allErrors: true, strict: false }).compile(planSchema)
+/** Compiled on first use (~50 ms): commands that never read a plan file do not pay for it. */
+let planValidator: ValidateFunction | undefined
+
 
 /** Checks a parsed plan; returns the reason it cannot be used, or undefined. */
 export const planProblem = (value: unknown): string | undefined => {
+  const validatePlan = (planValidator ??= new Ajv({ allErrors: true, strict: false }).compile(planSchema))
   if (!validatePlan(value)) {
     const first = validatePlan.errors?.slice(0, 3).map((error) => `${error.instancePath || "(top)"} ${error.message ?? ""}`).join("; ")
     return `it is not an atqbo plan (${first})`
