@@ -16,18 +16,31 @@ export type ActionType =
   | "autotask.paid"
   | "invoice.reject"
 
-/** Execution phases (SPEC §6): reference data, documents, sends, Autotask write-backs. */
-export const ACTION_PHASE: Record<ActionType, number> = {
-  "item.create": 1,
-  "customer.create": 1,
-  "invoice.create": 2,
-  "creditmemo.create": 2,
-  "invoice.void": 2,
-  "invoice.send": 3,
-  "autotask.writeback": 4,
-  "autotask.paid": 4,
-  "invoice.reject": 5
+/**
+ * Execution phases (SPEC §6), in order: reference data (items, customers), documents (creates
+ * and voids), e-mails, Autotask write-backs, rejections. Apply, the plan's sort key and the
+ * renderers read this one table.
+ */
+export type Phase = "reference" | "documents" | "sends" | "writebacks" | "rejections"
+
+export const PHASES: ReadonlyArray<Phase> = ["reference", "documents", "sends", "writebacks", "rejections"]
+
+export const ACTION_PHASE: Record<ActionType, Phase> = {
+  "item.create": "reference",
+  "customer.create": "reference",
+  "invoice.create": "documents",
+  "creditmemo.create": "documents",
+  "invoice.void": "documents",
+  "invoice.send": "sends",
+  "autotask.writeback": "writebacks",
+  "autotask.paid": "writebacks",
+  "invoice.reject": "rejections"
 }
+
+export const phaseOf = (action: { readonly type: ActionType }): Phase => ACTION_PHASE[action.type]
+
+/** 1 for the first phase, 2 for the next…: the leading part of the plan's sort key. */
+export const phaseRank = (phase: Phase): number => PHASES.indexOf(phase) + 1
 
 /** `{"$ref": "customer:Acme", "field": "Id"}` — replaced at apply time by that action's result. */
 export type PayloadRef = {

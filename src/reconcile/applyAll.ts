@@ -6,16 +6,11 @@
  */
 import { Effect } from "effect"
 import type { Plan } from "../domain/plan.ts"
-import { type ActionOutcome, applyPlan, type ApplyReport, type OutcomeStatus } from "./apply.ts"
+import { type ActionOutcome, countOutcomes, inPlanOrder } from "../domain/report.ts"
+import { applyPlan } from "./apply.ts"
 import { QboCompanies } from "./companies.ts"
 import { connectionPlan, UNROUTED } from "./connections.ts"
 import { Journal } from "./journal.ts"
-
-const merge = (runId: string, journal: string | undefined, outcomes: ReadonlyArray<ActionOutcome>): ApplyReport => {
-  const counts: Record<OutcomeStatus, number> = { applied: 0, adopted: 0, failed: 0, skipped: 0, rejected: 0 }
-  for (const outcome of outcomes) counts[outcome.status] += 1
-  return { runId, outcomes, counts, journal }
-}
 
 export const applyAll = Effect.fn("applyAll")(function*(plan: Plan, options: { readonly runId: string }) {
   const companies = yield* QboCompanies
@@ -35,7 +30,6 @@ export const applyAll = Effect.fn("applyAll")(function*(plan: Plan, options: { r
     unrouted.push(outcome)
     yield* journal.record({ event: "action", ...outcome })
   }
-  const order = new Map(plan.actions.map((action, index) => [action.address, index]))
-  const outcomes = [...reports.flatMap((report) => report.outcomes), ...unrouted].sort((a, b) => (order.get(a.address) ?? 0) - (order.get(b.address) ?? 0))
-  return merge(options.runId, journal.location, outcomes)
+  const outcomes = inPlanOrder([...reports.flatMap((report) => report.outcomes), ...unrouted], plan.actions.map((action) => action.address))
+  return { runId: options.runId, outcomes, counts: countOutcomes(outcomes), journal: journal.location }
 })

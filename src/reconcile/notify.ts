@@ -7,7 +7,7 @@
 import { Effect, Redacted } from "effect"
 import type { NotificationsConfig } from "../config/types.ts"
 import type { Plan } from "../domain/plan.ts"
-import type { ApplyReport } from "./apply.ts"
+import type { ApplyReport } from "../domain/report.ts"
 
 export interface Notice {
   readonly subject: string

@@ -19,6 +19,8 @@ import {
   type Plan,
   PLAN_FORMAT_VERSION,
   type PlanAction,
+  phaseOf,
+  phaseRank,
   type PlanWarning
 } from "../domain/plan.ts"
 import { buildContext, type PlanContext } from "./context.ts"
@@ -416,7 +418,7 @@ const settingsWarnings = (ctx: PlanContext): ReadonlyArray<PlanWarning> => {
 }
 
 const actionKey = (action: PlanAction): string =>
-  `${ACTION_PHASE[action.type]}|${action.type}|${action.autotaskInvoiceId !== undefined ? String(action.autotaskInvoiceId).padStart(16, "0") : nameKey(action.name ?? "")}|${action.address}`
+  `${phaseRank(phaseOf(action))}|${action.type}|${action.autotaskInvoiceId !== undefined ? String(action.autotaskInvoiceId).padStart(16, "0") : nameKey(action.name ?? "")}|${action.address}`
 
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 

@@ -5,7 +5,7 @@
  * marker, head SHA, timestamp, ≤ 65,536 characters). Pure.
  */
 import type { Plan } from "../domain/plan.ts"
-import type { ApplyReport } from "../reconcile/apply.ts"
+import type { ApplyReport } from "../domain/report.ts"
 import { type Annotation, formatAnnotation, limitAnnotations } from "./githubAnnotations.ts"
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "./markdown.ts"
 import { renderReportMarkdown } from "./report.ts"

@@ -2,7 +2,7 @@
  * The end-of-apply report: one row per action outcome (applied / adopted / failed / skipped /
  * rejected) and a totals line, as text for the terminal and Markdown for CI summaries.
  */
-import type { ActionOutcome, ApplyReport, OutcomeStatus } from "../reconcile/apply.ts"
+import type { ActionOutcome, ApplyReport, OutcomeStatus } from "../domain/report.ts"
 import { escapeMarkdown } from "./markdown.ts"
 import { LABEL, SYMBOL } from "./summary.ts"
 

@@ -1,0 +1,150 @@
+/**
+ * Apply's QBO writes: creates and voids through `/batch` (≤ 30 per request; a batch never
+ * holds an action and its dependency, since they are in different phases), and invoice
+ * e-mails. Every write carries a deterministic requestid; items failing transiently are
+ * re-submitted in a new batch; a 6240 (name exists) on a create adopts the existing record.
+ */
+import { Effect } from "effect"
+import type { PlanAction } from "../domain/plan.ts"
+import { isTransient6000 } from "../qbo/errors.ts"
+import type { QboCustomer, QboFaultError, QboItem } from "../qbo/model.ts"
+import { type QboBatchItem, type QboBatchResult, QboReader, QboWriter } from "../qbo/QboClient.ts"
+import { type ApplyLedger, failureOutcome } from "./applyLedger.ts"
+import { BATCH_SIZE, chunksOf } from "./applySchedule.ts"
+import { batchRequestIdFor, requestIdFor } from "./requestIds.ts"
+
+/** Re-submissions of batch items that failed transiently (6000 "unexpected", 10000, 3001). */
+const ITEM_RETRIES = 4
+const ITEM_RETRY_DELAY_MS = 250
+const BATCH_CONCURRENCY = 3
+const SEND_CONCURRENCY = 4
+
+const TRANSIENT_CODES = new Set(["10000", "3001"])
+const isTransientFault = (errors: ReadonlyArray<QboFaultError>): boolean =>
+  isTransient6000(errors) || errors.some((error) => TRANSIENT_CODES.has(error.code))
+
+const faultOutcome = (result: Extract<QboBatchResult, { ok: false }>) =>
+  failureOutcome({
+    code: result.fault.Error[0]?.code,
+    message: result.fault.Error.map((error) => `${error.Message}${error.Detail ? `: ${error.Detail}` : ""} (code ${error.code})`).join("; ")
+  })
+
+/** One batch item ready to send, with the action it carries out. */
+interface Ready {
+  readonly action: PlanAction
+  readonly item: QboBatchItem
+  readonly requestId: string
+}
+
+/**
+ * A 6240 on a create means the name exists already (created by an interrupted run or
+ * meanwhile): the existing active record, to adopt instead of failing.
+ */
+const existingRecord = Effect.fnUntraced(function*(action: PlanAction) {
+  if (action.type !== "customer.create" && action.type !== "item.create") return undefined
+  const reader = yield* QboReader
+  const isCustomer = action.type === "customer.create"
+  const rows = yield* reader.queryIn<QboCustomer | QboItem>(
+    isCustomer ? "Customer" : "Item",
+    isCustomer ? "DisplayName" : "Name",
+    [action.name ?? ""],
+    "Active IN (true,false)"
+  ).pipe(Effect.orElseSucceed(() => []))
+  return rows.find((row) => row.Active !== false) as Record<string, unknown> | undefined
+})
+
+const recordResult = Effect.fnUntraced(function*(ledger: ApplyLedger, entry: Ready, result: QboBatchResult | undefined, request: Record<string, unknown>) {
+  if (!result) return yield* ledger.record(entry.action, { status: "failed", message: "QBO's batch response had no result for this item" }, undefined, request)
+  if (result.ok) {
+    const entity = result.entity
+    return yield* ledger.record(entry.action, {
+      status: "applied",
+      message: `${entry.item.operation === "void" ? "voided" : "created"} QBO ${entry.item.entity} ${String(entity.Id ?? "")}`.trim(),
+      ...(typeof entity.Id === "string" ? { qboId: entity.Id } : {}),
+      ...(typeof entity.DocNumber === "string" ? { docNumber: entity.DocNumber } : {})
+    }, entity, request)
+  }
+  const failure = faultOutcome(result)
+  const existing = failure.code === "6240" ? yield* existingRecord(entry.action) : undefined
+  if (existing) {
+    return yield* ledger.record(entry.action, {
+      status: "adopted",
+      message: `QBO already had "${entry.action.name}" (Id ${String(existing.Id)}); using it`,
+      qboId: String(existing.Id),
+      code: "6240"
+    }, existing, request)
+  }
+  yield* ledger.record(entry.action, failure, undefined, request)
+})
+
+/** Submits one batch; items failing with a transient fault are re-submitted in a new batch. */
+const submit = Effect.fnUntraced(function*(realmId: string, ledger: ApplyLedger, ready: ReadonlyArray<Ready>) {
+  const writer = yield* QboWriter
+  let pending = ready
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    // A re-submission gets a new id: QBO may have stored the first response with the failures.
+    const salt = attempt === 0 ? "" : `retry-${attempt}-${ledger.startedAt.toISOString().slice(0, 10)}`
+    const batchId = batchRequestIdFor(realmId, pending.map((entry) => entry.requestId), salt)
+    const results = yield* writer.batch(pending.map((entry) => entry.item), batchId).pipe(Effect.result)
+    const retry: Array<Ready> = []
+    for (const entry of pending) {
+      const request = { operation: entry.item.operation, entity: entry.item.entity, batchRequestId: batchId, bId: entry.item.bId, attempt }
+      if (results._tag === "Failure") {
+        yield* ledger.record(entry.action, failureOutcome(results.failure), undefined, request)
+        continue
+      }
+      const result = results.success.find((candidate) => candidate.bId === entry.item.bId)
+      if (result && !result.ok && isTransientFault(result.fault.Error) && attempt < ITEM_RETRIES) retry.push(entry)
+      else yield* recordResult(ledger, entry, result, request)
+    }
+    pending = retry
+    if (pending.length > 0) yield* Effect.sleep(ITEM_RETRY_DELAY_MS * 2 ** attempt)
+  }
+})
+
+/** Resolves each action's payload (skipping blocked ones) and submits the rest as one batch. */
+const runBatch = Effect.fnUntraced(function*(realmId: string, ledger: ApplyLedger, actions: ReadonlyArray<PlanAction>) {
+  const ready: Array<Ready> = []
+  for (const action of actions) {
+    const dependency = ledger.blockedBy(action)
+    if (dependency) {
+      yield* ledger.skip(action, dependency)
+      continue
+    }
+    const payload = yield* ledger.resolve(action, action.payload)
+    if (payload === undefined || action.target.system !== "qbo") continue
+    ready.push({
+      action,
+      requestId: requestIdFor(realmId, action.address, payload),
+      item: {
+        bId: String(ready.length),
+        operation: action.target.operation === "void" ? "void" : "create",
+        entity: action.target.entity,
+        body: payload as Record<string, unknown>
+      }
+    })
+  }
+  if (ready.length > 0) yield* submit(realmId, ledger, ready)
+})
+
+/** Creates and voids, `BATCH_SIZE` per `/batch`, a few batches at a time. */
+export const runQboBatches = (realmId: string, actions: ReadonlyArray<PlanAction>, ledger: ApplyLedger) =>
+  Effect.forEach(chunksOf(actions, BATCH_SIZE), (chunk) => runBatch(realmId, ledger, chunk), { concurrency: BATCH_CONCURRENCY, discard: true })
+
+const runSend = Effect.fnUntraced(function*(realmId: string, ledger: ApplyLedger, action: PlanAction) {
+  const dependency = ledger.blockedBy(action)
+  if (dependency) return yield* ledger.skip(action, dependency)
+  if (action.target.system !== "qbo" || action.target.operation !== "send") return
+  const id = yield* ledger.resolve(action, action.target.id)
+  if (id === undefined) return
+  const writer = yield* QboWriter
+  const sendTo = (action.payload as { sendTo?: string }).sendTo
+  const requestId = requestIdFor(realmId, action.address, { id, sendTo })
+  const result = yield* writer.send<Record<string, unknown>>(String(id), sendTo, requestId).pipe(Effect.result)
+  if (result._tag === "Failure") return yield* ledger.record(action, failureOutcome(result.failure), undefined, { requestId })
+  yield* ledger.record(action, { status: "applied", message: `e-mailed QBO invoice ${String(id)} to ${sendTo ?? "its billing address"}`, qboId: String(id) }, result.success, { requestId })
+})
+
+/** Invoice e-mails (`POST /invoice/{id}/send`), a few at a time. */
+export const runSends = (realmId: string, actions: ReadonlyArray<PlanAction>, ledger: ApplyLedger) =>
+  Effect.forEach(actions, (action) => runSend(realmId, ledger, action), { concurrency: SEND_CONCURRENCY, discard: true })
