@@ -16,6 +16,7 @@ export type QboEntityName =
   | "Invoice"
   | "CreditMemo"
   | "Payment"
+  | "Attachable"
   | "Preferences"
   | "CompanyInfo"
 

@@ -21,6 +21,7 @@ export interface QboRealmData {
   readonly Invoice?: ReadonlyArray<JsonObject>
   readonly CreditMemo?: ReadonlyArray<JsonObject>
   readonly Payment?: ReadonlyArray<JsonObject>
+  readonly Attachable?: ReadonlyArray<JsonObject>
   readonly Preferences?: JsonObject
   readonly CompanyInfo?: JsonObject
 }

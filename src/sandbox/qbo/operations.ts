@@ -5,6 +5,7 @@
  */
 import { Faults } from "./faults.ts"
 import { type JsonObject, type MutableJson, isObject, objectField, refValue, stringField } from "./json.ts"
+import { buildAttachable } from "./attachables.ts"
 import { LIST_READ_ONLY, buildAccount, buildClass, buildItem, buildParty, buildTerm } from "./lists.ts"
 import { buildPayment, linkedInvoiceIds, refreshCustomerBalances, refreshInvoices, voidPayment } from "./payments.ts"
 import { COMMON_READ_ONLY, type OpContext, checkEmail, findVisible, withoutKeys } from "./rules.ts"
@@ -48,6 +49,8 @@ const build = (ctx: OpContext, entity: SimEntity, input: JsonObject, existing: S
       return buildSalesDocument(ctx, entity, input, existing, sent)
     case "Payment":
       return buildPayment(ctx, input, existing)
+    case "Attachable":
+      return buildAttachable(input)
     case "TaxCode":
     case "TaxRate":
       throw Faults.unsupportedOperation(`Operation Create is not supported for ${entity}; use the TaxService endpoint.`)

@@ -64,6 +64,8 @@ export interface QboSimOptions {
   readonly caseInsensitiveNames: boolean
   /** Whether `Class.Name` is filterable (the docs mark only FullyQualifiedName). */
   readonly classNameQueryable: boolean
+  /** Whether `Attachable.Note` is filterable (UNCERTAIN; see attachables.ts). */
+  readonly attachableNoteQueryable: boolean
   readonly maxBatchItems: number
   /** The UI setting "warn if duplicate number is used": 6140 when CustomTxnNumbers is on. */
   readonly warnDuplicateDocNumber: boolean
@@ -95,6 +97,7 @@ export const DEFAULT_QBO_SIM_OPTIONS: QboSimOptions = {
   caseInsensitiveQueryValues: true,
   caseInsensitiveNames: true,
   classNameQueryable: false,
+  attachableNoteQueryable: true,
   maxBatchItems: 30,
   warnDuplicateDocNumber: true,
   rejectNegativeTotals: true,

@@ -19,6 +19,7 @@ export type SimEntity =
   | "Invoice"
   | "CreditMemo"
   | "Payment"
+  | "Attachable"
 
 export const SIM_ENTITIES: ReadonlyArray<SimEntity> = [
   "Item",
@@ -32,7 +33,8 @@ export const SIM_ENTITIES: ReadonlyArray<SimEntity> = [
   "TaxRate",
   "Invoice",
   "CreditMemo",
-  "Payment"
+  "Payment",
+  "Attachable"
 ]
 
 export const TRANSACTION_ENTITIES: ReadonlySet<SimEntity> = new Set(["Invoice", "CreditMemo", "Payment"])

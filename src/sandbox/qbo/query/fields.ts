@@ -89,16 +89,23 @@ const table: Record<string, ReadonlyArray<readonly [string, FieldSpec]>> = {
   ],
   TaxCode: [f("Id", "id"), f("Name", "string"), f("Active", "boolean"), ...META],
   TaxRate: [f("Id", "id"), f("Name", "string"), f("Active", "boolean"), ...META],
+  Attachable: [f("Id", "id"), f("FileName", "string"), f("Category", "string"), f("ContentType", "string"), ...META],
   Preferences: META,
   CompanyInfo: META
 }
 
 const CLASS_NAME = f("Name", "string")
+const ATTACHABLE_NOTE = f("Note", "string")
 
 export const QUERYABLE_ENTITIES: ReadonlyArray<string> = Object.keys(table)
 
-export const fieldSpec = (entity: string, field: string, options: { readonly classNameQueryable: boolean }): FieldSpec | undefined => {
+export const fieldSpec = (
+  entity: string,
+  field: string,
+  options: { readonly classNameQueryable: boolean; readonly attachableNoteQueryable: boolean }
+): FieldSpec | undefined => {
   const key = field.toLowerCase()
   if (entity === "Class" && key === "name" && options.classNameQueryable) return CLASS_NAME[1]
+  if (entity === "Attachable" && key === "note" && options.attachableNoteQueryable) return ATTACHABLE_NOTE[1]
   return table[entity]?.find(([name]) => name === key)?.[1]
 }
