@@ -4,7 +4,7 @@
  * delete, send and payments. Exact statuses, codes and texts.
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
-import type { JsonObject, QboSimulator } from "../../src/sandbox/qbo/index.ts"
+import { type JsonObject, parseSimOptions, type QboSimulator } from "../../src/sandbox/qbo/index.ts"
 import { baseRealm, firstError, invoiceBody, raw, REALM, startSim } from "./helpers.ts"
 
 describe("QBO simulator: create and read", () => {
@@ -194,6 +194,27 @@ describe("QBO simulator: names and uniqueness", () => {
 })
 
 describe("QBO simulator: DocNumber and class tracking", () => {
+  it("numbers invoices and credit memos from one sequence by default, per type as an option", async () => {
+    const creditMemo = invoiceBody()
+    const numbers = async (sim: QboSimulator) => [
+      (await raw(sim, "/invoice", { body: invoiceBody() })).json.Invoice.DocNumber,
+      (await raw(sim, "/creditmemo", { body: creditMemo })).json.CreditMemo.DocNumber,
+      (await raw(sim, "/invoice", { body: invoiceBody() })).json.Invoice.DocNumber
+    ]
+    const existing = [{ Id: "70", DocNumber: "1040", CustomerRef: { value: "1" }, Line: invoiceBody()["Line"] as Array<JsonObject> }]
+    const shared = await startSim({ [REALM]: baseRealm({ CreditMemo: existing }) })
+    const perType = await startSim({ [REALM]: baseRealm({ CreditMemo: existing }) }, { salesFormNumbering: "perType" })
+    try {
+      assert.deepStrictEqual(await numbers(shared), ["1041", "1042", "1043"], "one sequence, continuing from the highest form number")
+      assert.deepStrictEqual(await numbers(perType), ["1001", "1041", "1002"])
+    } finally {
+      await shared.close()
+      await perType.close()
+    }
+    assert.throws(() => parseSimOptions({ salesFormNumbering: "byType" }, "sandbox.yaml"), /sandbox\.yaml: qbo\.salesFormNumbering: expected one of shared, perType, got "byType"/)
+  })
+
+
   it("numbers automatically when CustomTxnNumbers is off, keeps none when on", async () => {
     const sim = await startSim({
       [REALM]: baseRealm({ Preferences: { SalesFormsPrefs: { CustomTxnNumbers: true } } })

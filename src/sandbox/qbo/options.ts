@@ -67,6 +67,12 @@ export interface QboSimOptions {
   /** Whether `Attachable.Note` is filterable (UNCERTAIN; see attachables.ts). */
   readonly attachableNoteQueryable: boolean
   readonly maxBatchItems: number
+  /**
+   * Automatic DocNumbers: `shared` (QBO's default) gives invoices and credit memos one
+   * sequence; `perType` numbers each form type on its own, as after a user changed each type's
+   * numbering (Intuit help "Change the number on invoices or other transactions").
+   */
+  readonly salesFormNumbering: "shared" | "perType"
   /** The UI setting "warn if duplicate number is used": 6140 when CustomTxnNumbers is on. */
   readonly warnDuplicateDocNumber: boolean
   /** QBO refuses invoices whose total is below zero ("Transaction amount must be positive"). */
@@ -99,6 +105,7 @@ export const DEFAULT_QBO_SIM_OPTIONS: QboSimOptions = {
   classNameQueryable: false,
   attachableNoteQueryable: true,
   maxBatchItems: 30,
+  salesFormNumbering: "shared",
   warnDuplicateDocNumber: true,
   rejectNegativeTotals: true,
   rejectReadOnlyDeliveryInfo: true,
@@ -138,6 +145,8 @@ const RATES = new Set([
   "loseResponseRate"
 ])
 
+const CHOICES: Record<string, ReadonlyArray<string>> = { salesFormNumbering: ["shared", "perType"] }
+
 const describe = (value: unknown): string =>
   value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "a mapping" : JSON.stringify(value)
 
@@ -163,6 +172,11 @@ export const parseSimOptions = (input: unknown, source: string): QboSimOptionsIn
       if (key === "tolerance") {
         const text = typeof given === "number" ? String(given) : given
         if (typeof text !== "string" || !/^\d+(\.\d+)?$/.test(text)) fail(path, `expected a non-negative decimal, got ${describe(given)}`)
+        continue
+      }
+      const choices = CHOICES[key]
+      if (choices !== undefined) {
+        if (typeof given !== "string" || !choices.includes(given)) fail(path, `expected one of ${choices.join(", ")}, got ${describe(given)}`)
         continue
       }
       if (typeof expected === "object" && expected !== null) {

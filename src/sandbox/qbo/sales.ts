@@ -334,7 +334,7 @@ export const buildSalesDocument = (
   checkLength(sentNumber, "DocNumber", 21)
   let docNumber = typeof sentNumber === "string" && sentNumber !== "" ? sentNumber : undefined
   if (docNumber === undefined && !customNumbers) {
-    docNumber = stringField(existing?.data, "DocNumber") ?? ctx.store.nextDocNumber(entity)
+    docNumber = stringField(existing?.data, "DocNumber") ?? ctx.store.nextDocNumber(entity, ctx.options.salesFormNumbering === "shared")
   }
   if (docNumber !== undefined && customNumbers && ctx.options.warnDuplicateDocNumber && !ctx.include.has("allowduplicatedocnum")) {
     const ownId = existing?.data["Id"]

@@ -123,11 +123,16 @@ export class RealmStore {
     if (value > (this.sequences.get(key) ?? SEQUENCE_START[key] ?? 0n)) this.sequences.set(key, value)
   }
 
-  /** QBO's automatic numbering: the highest number used so far plus one (first is 1001). */
-  nextDocNumber(entity: SimEntity): string {
-    const next = (this.lastDocNumbers.get(entity) ?? 1000) + 1
-    this.lastDocNumbers.set(entity, next)
-    return String(next)
+  /**
+   * QBO's automatic numbering: the highest number used so far plus one (first is 1001). With
+   * `shared`, invoices and credit memos draw from one sequence (the highest of either), as the
+   * sales forms do until a form type's numbering is changed (Intuit help "Change the number on
+   * invoices or other transactions", community.intuit.com/articles/1145900).
+   */
+  nextDocNumber(entity: SimEntity, shared: boolean): string {
+    const last = shared ? Math.max(1000, ...this.lastDocNumbers.values()) : (this.lastDocNumbers.get(entity) ?? 1000)
+    this.lastDocNumbers.set(entity, last + 1)
+    return String(last + 1)
   }
 
   noteDocNumber(entity: SimEntity, docNumber: string | undefined): void {
