@@ -33,7 +33,7 @@ describe("QBO simulator: create and read", () => {
     assert.deepStrictEqual(read.json.Customer, customer)
   })
 
-  it("fills an invoice: line ids, SubTotal line, TotalAmt, Balance, DocNumber, dates from terms", async () => {
+  it("fills an invoice: line ids, SubTotal line, TotalAmt, Balance, DocNumber, DueDate from the customer's term", async () => {
     const response = await raw(sim, "/invoice", {
       body: invoiceBody({
         TxnDate: "2026-01-10",
@@ -54,8 +54,8 @@ describe("QBO simulator: create and read", () => {
     assert.strictEqual(invoice.Balance, 30.3)
     assert.deepStrictEqual(invoice.TxnTaxDetail, { TotalTax: 0 })
     assert.strictEqual(invoice.DocNumber, "1001")
-    assert.deepStrictEqual(invoice.SalesTermRef, { value: "3", name: "Net 30" }, "customer's default terms")
-    assert.strictEqual(invoice.DueDate, "2026-02-09")
+    assert.isFalse("SalesTermRef" in invoice, "an omitted term stays omitted (quickbooks-online-mcp-server #91)")
+    assert.strictEqual(invoice.DueDate, "2026-02-09", "TxnDate + the customer's Net 30")
     assert.deepStrictEqual(invoice.CustomerRef, { value: "1", name: "Amy's Bird Sanctuary" })
     assert.deepStrictEqual(invoice.Line[0].SalesItemLineDetail.ItemRef, { value: "1", name: "Labor" })
     assert.deepStrictEqual(invoice.Line[0].SalesItemLineDetail.TaxCodeRef, { value: "NON" })
@@ -190,6 +190,46 @@ describe("QBO simulator: names and uniqueness", () => {
     assert.strictEqual(firstError(klass).code, "6000")
     const account = await raw(sim, "/account", { body: { Name: 'The "Best"', AccountType: "Income" } })
     assert.strictEqual(firstError(account).code, "6000")
+  })
+})
+
+describe("QBO simulator: terms of a new invoice", () => {
+  const dueDateOf = async (sim: QboSimulator, overrides: JsonObject) => {
+    const response = await raw(sim, "/invoice", { body: invoiceBody({ TxnDate: "2026-03-01", ...overrides }) })
+    assert.strictEqual(response.status, 200)
+    return response.json.Invoice
+  }
+
+  it("dates an invoice without SalesTermRef by the customer's term, else the company's DefaultTerms, else TxnDate", async () => {
+    const customers: Array<JsonObject> = [
+      { Id: "1", DisplayName: "Net 30 Customer", SalesTermRef: { value: "3" } },
+      { Id: "2", DisplayName: "Plain Customer" },
+      { Id: "3", DisplayName: "Retired Term Customer", SalesTermRef: { value: "9" } }
+    ]
+    const terms: Array<JsonObject> = [
+      { Id: "2", Name: "Net 15", DueDays: 15 },
+      { Id: "3", Name: "Net 30", DueDays: 30 },
+      { Id: "9", Name: "Net 90", DueDays: 90, Active: false }
+    ]
+    const withDefault = await startSim({ [REALM]: baseRealm({ Customer: customers, Term: terms, Preferences: { SalesFormsPrefs: { DefaultTerms: { value: "2" } } } }) })
+    const withoutDefault = await startSim({ [REALM]: baseRealm({ Customer: customers, Term: terms }) })
+    try {
+      const customerTerm = await dueDateOf(withDefault, { CustomerRef: { value: "1" } })
+      assert.strictEqual(customerTerm.DueDate, "2026-03-31")
+      assert.isFalse("SalesTermRef" in customerTerm)
+      const companyTerm = await dueDateOf(withDefault, { CustomerRef: { value: "2" } })
+      assert.strictEqual(companyTerm.DueDate, "2026-03-16", "company default Net 15")
+      assert.isFalse("SalesTermRef" in companyTerm)
+      assert.strictEqual((await dueDateOf(withDefault, { CustomerRef: { value: "3" } })).DueDate, "2026-03-16", "an inactive customer term falls back")
+      assert.strictEqual((await dueDateOf(withoutDefault, { CustomerRef: { value: "2" } })).DueDate, "2026-03-01")
+      const sent = await dueDateOf(withDefault, { CustomerRef: { value: "1" }, SalesTermRef: { value: "2" } })
+      assert.deepStrictEqual(sent.SalesTermRef, { value: "2", name: "Net 15" }, "a sent term is kept")
+      assert.strictEqual(sent.DueDate, "2026-03-16")
+      assert.strictEqual((await dueDateOf(withDefault, { CustomerRef: { value: "1" }, DueDate: "2026-04-02" })).DueDate, "2026-04-02")
+    } finally {
+      await withDefault.close()
+      await withoutDefault.close()
+    }
   })
 })
 

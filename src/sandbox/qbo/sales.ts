@@ -8,7 +8,7 @@ import * as Money from "../../domain/money.ts"
 import { Faults } from "./faults.ts"
 import { type JsonObject, type JsonValue, type MutableJson, arrayField, isObject, objectField, refValue, stringField } from "./json.ts"
 import { paidAmount } from "./payments.ts"
-import { type OpContext, asObject, checkEmail, checkLength, findVisible, namedRef, resolveRef } from "./rules.ts"
+import { type OpContext, asObject, checkEmail, checkLength, findVisible, isActive, namedRef, resolveRef } from "./rules.ts"
 import type { SimEntity, StoredRecord } from "./store.ts"
 import { addDays, pacificDate } from "./time.ts"
 
@@ -236,6 +236,12 @@ const dueDateFor = (term: JsonObject | undefined, txnDate: string): string => {
   return txnDate
 }
 
+/** An active term by Id, or nothing (an unknown or inactive default is passed over). */
+const defaultTerm = (ctx: OpContext, id: string | undefined): StoredRecord | undefined => {
+  const term = id === undefined ? undefined : findVisible(ctx, "Term", id)
+  return term !== undefined && isActive(term.data) ? term : undefined
+}
+
 /**
  * The stored fields of an Invoice/CreditMemo from the effective input (for a sparse update:
  * the existing writable fields overlaid with the sent ones).
@@ -285,15 +291,17 @@ export const buildSalesDocument = (
   output["TxnDate"] = txnDate
 
   if (entity === "Invoice") {
+    // A sent term is stored and dates the invoice. An omitted one stays omitted: on create
+    // only DueDate is derived, from the customer's default term, else the company's
+    // (SalesFormsPrefs.DefaultTerms); read back from a live company in
+    // intuit/quickbooks-online-mcp-server issue #91.
     let term: StoredRecord | undefined
     if (input["SalesTermRef"] !== undefined && input["SalesTermRef"] !== null) {
       term = resolveRef(ctx, "Term", input, "SalesTermRef", "SalesTermRef")
+      if (term !== undefined) output["SalesTermRef"] = namedRef(String(term.data["Id"]), term.data["Name"])
     } else if (existing === undefined) {
-      const defaultTerm = refValue(customer.data, "SalesTermRef") ?? refValue(salesForms, "DefaultTerms")
-      const candidate = defaultTerm === undefined ? undefined : findVisible(ctx, "Term", defaultTerm)
-      if (candidate !== undefined && candidate.data["Active"] !== false) term = candidate
+      term = defaultTerm(ctx, refValue(customer.data, "SalesTermRef")) ?? defaultTerm(ctx, refValue(salesForms, "DefaultTerms"))
     }
-    if (term !== undefined) output["SalesTermRef"] = namedRef(String(term.data["Id"]), term.data["Name"])
     const dueDate = input["DueDate"]
     if (dueDate !== undefined && dueDate !== null && (typeof dueDate !== "string" || !DATE.test(dueDate))) {
       throw Faults.unsupportedProperty("Property Name:DueDate must be a date (YYYY-MM-DD)", "DueDate")
