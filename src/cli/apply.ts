@@ -21,7 +21,7 @@ import { annotationLines, applyAnnotations, applySummary, planAnnotations } from
 import { renderReportText } from "../render/report.ts"
 import { renderText } from "../render/text.ts"
 import type { Config } from "../config/types.ts"
-import { configFlag, loadConfig, planningFlags, windowRequest } from "./common.ts"
+import { configFlag, InvalidInput, loadConfig, planningFlags, scopeFlagsGiven, windowRequest } from "./common.ts"
 import { withCompanyWriters } from "./connect.ts"
 import { setExitCode } from "./exitCode.ts"
 import { VERSION } from "./version.ts"
@@ -55,19 +55,25 @@ const confirm = Effect.fn("confirm")(function*() {
 export const applyCommand = Command.make(
   "apply",
   {
-    planFile: Argument.String("PLANFILE").pipe(Argument.withDescription("A plan saved with `atqbo plan --out FILE`; applied only if nothing changed since"), Argument.optional),
+    planFile: Argument.String("PLANFILE").pipe(Argument.withDescription("A plan saved with `atqbo plan --out FILE`; applied only if nothing changed since. It carries its own window: no --since/--until/--invoice/--connection with it"), Argument.optional),
     config: configFlag,
     autoApprove: Flag.Boolean("auto-approve").pipe(Flag.withDescription("Do not ask for confirmation (CI)"), Flag.withDefault(false)),
     force: Flag.Boolean("force").pipe(Flag.withDescription("Apply even when the plan exceeds the safety limits in atqbo.yaml"), Flag.withDefault(false)),
     format: Flag.Literals("format", ["text", "github"]).pipe(Flag.withDescription("github adds annotations and the job summary"), Flag.withDefault("text")),
     ...planningFlags
   },
-  Effect.fn(function*(flags) {
+  Effect.fn("apply")(function*(flags) {
+    const scopeFlags = scopeFlagsGiven(flags)
+    if (Option.isSome(flags.planFile) && scopeFlags.length > 0) {
+      return yield* new InvalidInput({
+        message: `${scopeFlags.join(", ")} cannot be used with a saved plan: ${flags.planFile.value} carries its own window and companies. Plan again with the flags (\`atqbo plan ${scopeFlags[0]} … --out FILE\`), or drop them.`
+      })
+    }
     const config = yield* loadConfig(flags.config)
     const saved = Option.isSome(flags.planFile) ? yield* readPlanFile(flags.planFile.value) : undefined
     const request = saved
       ? { since: saved.window.since, until: saved.window.until, invoiceIds: saved.window.invoiceIds ?? undefined }
-      : windowRequest(flags)
+      : yield* windowRequest(flags, config)
 
     // A saved plan of one connection (made with --connection) is re-planned the same way.
     const only = Option.getOrUndefined(flags.connection) ??

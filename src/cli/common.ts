@@ -1,12 +1,14 @@
 /**
  * Flags and steps shared by the commands that talk to Autotask and QBO.
  */
-import { writeFile } from "node:fs/promises"
-import { Data, Effect, Option } from "effect"
+import { readFile, writeFile } from "node:fs/promises"
+import { Clock, Data, Effect, Option, Schema } from "effect"
 import { Flag } from "effect/cli"
 import { loadConfig } from "../config/index.ts"
 import { DEFAULT_CONFIG_DIR } from "../config/defaults.ts"
+import type { Config } from "../config/types.ts"
 import { isCalendarDate } from "../domain/dates.ts"
+import { windowFor, windowProblem, type WindowRequest } from "../reconcile/observe.ts"
 
 export const configFlag = Flag.String("config").pipe(
   Flag.withAlias("c"),
@@ -21,7 +23,7 @@ export const sandboxFlag = Flag.Boolean("sandbox").pipe(
 )
 
 export const dataFlag = Flag.String("data").pipe(
-  Flag.withDescription("With --sandbox: the dataset directory to load instead of the bundled demo"),
+  Flag.withDescription("With --sandbox: the dataset directory (autotask/, qbo/) to load instead of the bundled demo"),
   Flag.optional
 )
 
@@ -34,17 +36,17 @@ const dateFlag = (name: string, description: string) =>
   )
 
 export const windowFlags = {
-  since: dateFlag("since", "First invoice date to consider (default: today minus sync.lookbackDays, in sync.timeZone)"),
-  until: dateFlag("until", "Last invoice date to consider (default: today in sync.timeZone)"),
+  since: dateFlag("since", "First invoice date to consider (default: today minus sync.lookbackDays, in sync.timeZone); with --since/--until, voids and paid dates too come only from invoices dated inside"),
+  until: dateFlag("until", "Last invoice date to consider (default: today in sync.timeZone); not before --since"),
   invoice: Flag.Int("invoice").pipe(
-    Flag.withDescription("Only this Autotask invoice id (repeat for several); ignores the date window"),
+    Flag.withDescription("Only this Autotask invoice id (repeat for several): no action for any other invoice, voids and paid dates included; not with --since/--until"),
     Flag.withMetavar("ID"),
     Flag.atLeast(0)
   )
 }
 
 export const connectionFlag = Flag.String("connection").pipe(
-  Flag.withDescription("With several QBO companies (atqbo.yaml connections): only this connection"),
+  Flag.withDescription("With several QBO companies (atqbo.yaml connections): only this connection (invoices no connection takes are left out too)"),
   Flag.withMetavar("NAME"),
   Flag.optional
 )
@@ -63,11 +65,35 @@ export interface WindowFlags {
   readonly invoice: ReadonlyArray<number>
 }
 
-export const windowRequest = (flags: WindowFlags) => ({
-  since: Option.getOrUndefined(flags.since),
-  until: Option.getOrUndefined(flags.until),
-  invoiceIds: flags.invoice.length > 0 ? flags.invoice : undefined
-})
+/** Flags that cannot be right together: an error naming them, never a silently ignored flag. */
+export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInput", { message: Schema.String }) {}
+
+/**
+ * The window the flags ask for, checked before anything is read: `--invoice` with dates (it
+ * ignores them) and dates that select no day are refused.
+ */
+export const windowRequest = (flags: WindowFlags, config: Config) =>
+  Effect.gen(function*() {
+    if (flags.invoice.length > 0 && (Option.isSome(flags.since) || Option.isSome(flags.until))) {
+      return yield* new InvalidInput({ message: "--invoice selects invoices by id whatever their date, so --since/--until would be ignored; give one or the other" })
+    }
+    const request: WindowRequest = {
+      since: Option.getOrUndefined(flags.since),
+      until: Option.getOrUndefined(flags.until),
+      invoiceIds: flags.invoice.length > 0 ? flags.invoice : undefined
+    }
+    const problem = windowProblem(request, windowFor(config, request, new Date(yield* Clock.currentTimeMillis)))
+    if (problem !== undefined) return yield* new InvalidInput({ message: `${problem}: that window holds no day; nothing was read.` })
+    return request
+  })
+
+/** The planning flags given that a saved plan (which carries its own window and companies) rules out. */
+export const scopeFlagsGiven = (flags: WindowFlags & { readonly connection: Option.Option<string> }): ReadonlyArray<string> => [
+  ...(Option.isSome(flags.since) ? ["--since"] : []),
+  ...(Option.isSome(flags.until) ? ["--until"] : []),
+  ...(flags.invoice.length > 0 ? ["--invoice"] : []),
+  ...(Option.isSome(flags.connection) ? ["--connection"] : [])
+]
 
 export class OutputError extends Data.TaggedError("OutputError")<{ readonly message: string }> {}
 
@@ -77,5 +103,25 @@ export const writeOutput = (file: string, text: string) =>
     try: () => writeFile(file, text, "utf8"),
     catch: (error) => new OutputError({ message: `cannot write ${file}: ${(error as Error).message}` })
   })
+
+/**
+ * `plan --out FILE` may replace an earlier plan, never anything else: a mistyped path (say
+ * `mappings/atqbo.yaml`) is refused before anything is read.
+ */
+export const checkPlanOut = (file: string) =>
+  Effect.gen(function*() {
+    const existing = yield* Effect.promise(() => readFile(file, "utf8").then((text) => text, (error: NodeJS.ErrnoException) => error.code === "ENOENT" ? undefined : ""))
+    if (existing === undefined || looksLikePlan(existing)) return
+    return yield* new OutputError({ message: `refusing to write the plan to ${file}: it exists and is not an atqbo plan; choose another file (or delete it first)` })
+  })
+
+const looksLikePlan = (text: string): boolean => {
+  try {
+    const value = JSON.parse(text) as { tool?: { name?: unknown }; format_version?: unknown }
+    return value.tool?.name === "atqbo" && typeof value.format_version === "string"
+  } catch {
+    return false
+  }
+}
 
 export { loadConfig }

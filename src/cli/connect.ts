@@ -7,6 +7,8 @@
  * Overrides for running against a separately started `atqbo sandbox` (or any test double):
  * ATQBO_AUTOTASK_DISCOVERY_URL, ATQBO_QBO_API_URL, ATQBO_QBO_TOKEN_URL, ATQBO_QBO_TOKEN_STORE.
  */
+import { stat } from "node:fs/promises"
+import { join } from "node:path"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Context, Data, Effect, Layer, Option, Redacted } from "effect"
 import type { AutotaskReader, AutotaskWriter } from "../autotask/AutotaskClient.ts"
@@ -131,8 +133,23 @@ const startedSandbox = (data: Option.Option<string>) =>
     (started) => Effect.promise(() => started.close())
   )
 
+/** `--data` must name a dataset (SPEC §7): a directory with `autotask/` or `qbo/`, not a typo that plans nothing. */
+const checkDataset = (data: Option.Option<string>) =>
+  Effect.gen(function*() {
+    if (Option.isNone(data)) return
+    const isDirectory = (dir: string) => stat(dir).then((info) => info.isDirectory(), () => false)
+    const [root, autotask, qbo] = yield* Effect.promise(() =>
+      Promise.all([isDirectory(data.value), isDirectory(join(data.value, "autotask")), isDirectory(join(data.value, "qbo"))])
+    )
+    if (!root) return yield* new ConnectError({ message: `--data ${data.value}: no such directory; give a dataset directory (autotask/*.json, qbo/*.json), or drop --data for the demo` })
+    if (!autotask && !qbo) {
+      return yield* new ConnectError({ message: `--data ${data.value} is not a dataset: it has neither an autotask/ nor a qbo/ directory (see \`atqbo sandbox --help\`)` })
+    }
+  })
+
 const sandboxClients = (config: Config, data: Option.Option<string>, write: boolean) =>
   Effect.gen(function*() {
+    yield* checkDataset(data)
     const sandbox = yield* startedSandbox(data)
     const base = sandboxConfig(config, sandbox)
     const autotask = autotaskSandbox(sandbox, write, {})
@@ -172,7 +189,11 @@ const liveClients = (config: Config, write: boolean) =>
   })
 
 const clientsFor = (config: Config, target: Target, write: boolean) =>
-  target.sandbox ? sandboxClients(config, target.data, write) : liveClients(config, write)
+  target.sandbox
+    ? sandboxClients(config, target.data, write)
+    : Option.isSome(target.data)
+    ? Effect.fail(new ConnectError({ message: `--data ${target.data.value} works only with --sandbox (it is the simulators' dataset); add --sandbox, or drop --data` }))
+    : liveClients(config, write)
 
 const single = (clients: Clients) =>
   Effect.gen(function*() {

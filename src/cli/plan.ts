@@ -10,7 +10,7 @@ import { annotationLines, planAnnotations, planCommentBody, planSummary } from "
 import { renderPlan } from "../render/index.ts"
 import { renderJson } from "../render/json.ts"
 import { renderText } from "../render/text.ts"
-import { configFlag, loadConfig, planningFlags, windowRequest, writeOutput } from "./common.ts"
+import { checkPlanOut, configFlag, loadConfig, planningFlags, windowRequest, writeOutput } from "./common.ts"
 import { withCompanyReaders } from "./connect.ts"
 import { setExitCode } from "./exitCode.ts"
 import { VERSION } from "./version.ts"
@@ -42,7 +42,7 @@ export const planCommand = Command.make(
   "plan",
   {
     config: configFlag,
-    out: Flag.String("out").pipe(Flag.withDescription("Also save the plan as JSON to FILE, for `atqbo apply FILE`"), Flag.withMetavar("FILE"), Flag.optional),
+    out: Flag.String("out").pipe(Flag.withDescription("Also save the plan as JSON to FILE, for `atqbo apply FILE` (replaces an earlier plan; refuses any other existing file)"), Flag.withMetavar("FILE"), Flag.optional),
     format: Flag.Literals("format", PLAN_OUTPUT_FORMATS).pipe(
       Flag.withDescription("text for people, markdown for PR comments, json for tools (schemas/plan.schema.json), github for Actions (annotations + job summary + --comment-file)"),
       Flag.withDefault("text")
@@ -52,10 +52,12 @@ export const planCommand = Command.make(
     verbose: Flag.Boolean("verbose").pipe(Flag.withDescription("Show every field and line, not only what changes"), Flag.withDefault(false)),
     ...planningFlags
   },
-  Effect.fn(function*(flags) {
+  Effect.fn("plan")(function*(flags) {
+    if (Option.isSome(flags.out)) yield* checkPlanOut(flags.out.value)
     const config = yield* loadConfig(flags.config)
+    const request = yield* windowRequest(flags, config)
     const plan = yield* withCompanyReaders(config, { sandbox: flags.sandbox, data: flags.data }, (connected) =>
-      makePlanAll(connected, windowRequest(flags), VERSION, Option.getOrUndefined(flags.connection)))
+      makePlanAll(connected, request, VERSION, Option.getOrUndefined(flags.connection)))
     if (Option.isSome(flags.out)) yield* writeOutput(flags.out.value, renderJson(plan))
     if (flags.format === "github") yield* emitGithub(plan, flags.commentFile, flags.verbose)
     else yield* Console.log(renderPlan(plan, flags.format, { verbose: flags.verbose }).trimEnd())

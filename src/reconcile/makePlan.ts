@@ -89,5 +89,6 @@ export const makePlanAll = Effect.fn("makePlanAll")(function*(config: Config, re
       return { name, plan: buildPlan(snapshot, connection.config, { toolVersion, createdAt, elsewhere }) }
     })
   yield* progress.step("Planning")
-  return combinePlans(parts, unrouted)
+  // --connection keeps its word: invoices no connection takes belong to none, so not to this one.
+  return combinePlans(parts, only === undefined ? unrouted : [])
 })

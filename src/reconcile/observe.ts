@@ -48,9 +48,32 @@ export const windowFor = (config: Config, request: WindowRequest, now: Date): Wi
     until: request.until ?? today,
     timeZone: config.sync.timeZone,
     invoiceIds: request.invoiceIds && request.invoiceIds.length > 0 ? [...request.invoiceIds] : undefined,
+    explicitDates: request.since !== undefined || request.until !== undefined,
     voidsSince: addDays(today, -config.sync.voids.lookbackDays),
     paymentsSince: addDays(today, -config.payments.lookbackDays)
   }
+}
+
+/** An invoice dated inside the window (in its time zone). */
+const datedInside = (window: Window, invoice: AtInvoice): boolean => {
+  const date = autotaskDate(invoice.invoiceDateTime, window.timeZone)
+  return date >= window.since && date <= window.until
+}
+
+/**
+ * Whether an invoice is one the run was asked about. `--invoice` and `--since/--until` keep
+ * their word for every action type: a void or a paid date of an invoice outside them is not
+ * planned (without them, voids and paid dates reach back their own look-back windows).
+ */
+export const inScope = (window: Window, invoice: AtInvoice): boolean =>
+  window.invoiceIds ? window.invoiceIds.includes(invoice.id) : !window.explicitDates || datedInside(window, invoice)
+
+/** Why the requested dates select no day at all, or undefined (`--invoice` ignores the dates). */
+export const windowProblem = (request: WindowRequest, window: Window): string | undefined => {
+  if (window.invoiceIds || window.since <= window.until) return undefined
+  if (request.since !== undefined && request.until !== undefined) return `--since ${request.since} is after --until ${request.until}`
+  if (request.since !== undefined) return `--since ${request.since} is after today (${window.until} in ${window.timeZone}), where the window ends without --until`
+  return `--until ${window.until} is before ${window.since}, where the window starts without --since (today minus sync.lookbackDays); give --since too`
 }
 
 const ACTIVE_AND_INACTIVE = "Active IN (true,false)"
@@ -83,13 +106,9 @@ export const readInvoices = Effect.fn("observe.invoices")(function*(config: Conf
     autotask.query<AtInvoice>("Invoices", dated),
     config.sync.voids.sync ? autotask.query<AtInvoice>("Invoices", voided) : Effect.succeed([])
   ], { concurrency: 2 })
-  const inside = (invoice: AtInvoice) => {
-    const date = autotaskDate(invoice.invoiceDateTime, window.timeZone)
-    return date >= window.since && date <= window.until
-  }
   const voidedInside = (invoice: AtInvoice) =>
     invoice.isVoided && !!invoice.voidedDate && autotaskDate(invoice.voidedDate, window.timeZone) >= window.voidsSince
-  return byId([...inWindow.filter(inside), ...recentVoids.filter(voidedInside)])
+  return byId([...inWindow.filter((invoice) => datedInside(window, invoice)), ...recentVoids.filter((invoice) => voidedInside(invoice) && inScope(window, invoice))])
 })
 
 /**
@@ -106,9 +125,10 @@ const readPayments = Effect.fn("observe.payments")(function*(window: Window, kno
   )).filter((id) => !seen.has(id))
   const more = yield* qbo.queryIn<QboSalesDocument>("Invoice", "Id", linked)
   const knownIds = new Set(known.map((invoice) => invoice.id))
+  // With --invoice every requested invoice is known already: no other one gets a paid date.
   const owners = unique([...documents, ...more].map((doc) => ownerOf(doc.PrivateNote))).filter((id) => !knownIds.has(id))
   const invoices = yield* autotask.queryIn<AtInvoice>("Invoices", "id", owners)
-  return { payments, documents: more, invoices }
+  return { payments, documents: more, invoices: invoices.filter((invoice) => inScope(window, invoice)) }
 })
 
 /**

@@ -101,11 +101,14 @@ export const planPayments = (
     })
   }
 
-  // Payment-level findings, once per payment that touches an invoice atqbo owns.
+  // Payment-level findings, once per payment that touches an invoice of this run (with
+  // --invoice or --since/--until, a payment of other invoices is not this run's business).
+  const considered = new Set(invoices.map((invoice) => invoice.id))
   for (const payment of ctx.snapshot.qbo.payments) {
     const linked = (payment.Line ?? []).flatMap((line) => line.LinkedTxn.filter((link) => link.TxnType === "Invoice").map((link) => link.TxnId))
-    const ours = linked.filter((id) => ownerOf(documents.get(id)?.PrivateNote) !== undefined)
-    if (ours.length === 0) continue
+    const owners = new Map(linked.map((id) => [id, ownerOf(documents.get(id)?.PrivateNote)]))
+    const ours = linked.filter((id) => owners.get(id) !== undefined)
+    if (!ours.some((id) => considered.has(owners.get(id)!))) continue
     const ref = payment.PaymentRefNum ? `${payment.PaymentRefNum} ` : ""
     if (!Money.isZero(Money.fromApi(payment.UnappliedAmt))) {
       warnings.push({

@@ -33,6 +33,11 @@ export interface Window {
   readonly timeZone: string
   /** Set with `--invoice`: only these Autotask invoices, whatever their date. */
   readonly invoiceIds: ReadonlyArray<number> | undefined
+  /**
+   * `--since`/`--until` were given: voids and paid dates then come only from invoices dated
+   * inside too (by default they reach back their own look-back windows).
+   */
+  readonly explicitDates?: boolean
   /** Voided invoices are considered when voided on or after this date. */
   readonly voidsSince: string
   /** Payments dated on or after this date are read (payment sync). */
