@@ -7,10 +7,14 @@ import { readdir, readFile, stat, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { layersForSandbox } from "../../src/cli/connect.ts"
+import { QboWriter } from "../../src/qbo/QboClient.ts"
+import { ownershipMarker } from "../../src/reconcile/marker.ts"
 import { planProblem } from "../../src/reconcile/planFile.ts"
+import type { Sandbox } from "../../src/sandbox/sandbox.ts"
 import { runCli, sandboxEnv, writeConfig } from "../support/cli.ts"
 import { mixedDataset } from "../support/datasets.ts"
-import { withSandbox } from "../support/sandbox.ts"
+import { FAST_RETRY, withSandbox } from "../support/sandbox.ts"
 
 const SECRETS = {
   autotaskSecret: "AT-SECRET-7a1c9e55-do-not-print",
@@ -26,6 +30,20 @@ const sandboxWithSecrets = Effect.gen(function*() {
     qboOAuth: { clientId: "ABtestclient", clientSecret: SECRETS.qboClientSecret, refreshTokens: [SECRETS.refreshToken] }
   })
 })
+
+/** A QBO payment that closes the document of an Autotask invoice (as a bookkeeper would record it). */
+const payInFull = (sandbox: Sandbox, autotaskId: number) => {
+  const document = sandbox.qbo.store(sandbox.realmId).list("Invoice").find((row) => String(row.PrivateNote ?? "").includes(ownershipMarker(autotaskId)))!
+  return Effect.gen(function*() {
+    const writer = yield* QboWriter
+    yield* writer.create("Payment", {
+      CustomerRef: document.CustomerRef as never,
+      TotalAmt: document.TotalAmt as number,
+      TxnDate: new Date().toISOString().slice(0, 10),
+      Line: [{ Amount: document.TotalAmt, LinkedTxn: [{ TxnId: String(document.Id), TxnType: "Invoice" }] }]
+    }, `pay-${autotaskId}`)
+  }).pipe(Effect.provide(layersForSandbox(sandbox, true, FAST_RETRY)))
+}
 
 const assertNoSecrets = (text: string, where: string) => {
   for (const [name, value] of Object.entries(SECRETS)) assert.notInclude(text, value, `${name} leaked into ${where}`)
@@ -89,9 +107,15 @@ describe("atqbo CLI end to end", () => {
       assert.include(limited.stderr, "--force")
       assert.strictEqual(sandbox.qbo.writeCount() + sandbox.autotask.writeCount(), 0)
 
-      // Someone syncs one invoice meanwhile: the saved plan is now stale.
+      // Someone syncs one invoice meanwhile: the saved plan is now stale. Invoice 103's document
+      // is paid meanwhile too, and `--invoice 100` keeps its word: no paid date for 103.
+      yield* payInFull(sandbox, 103)
       const one = yield* Effect.promise(() => runCli(["apply", "--config", dir, "--invoice", "100", "--auto-approve"], { env }))
       assert.strictEqual(one.code, 0, one.stderr + one.stdout)
+      assert.isNull(sandbox.autotask.store.get("Invoices", 103)!.paidDate ?? null, "apply --invoice 100 wrote a paid date to invoice 103")
+      const journalled = (yield* Effect.promise(() => readAll(join(stateDir, "journal")))).split("\n").filter((line) => line.includes("\"event\":\"action\""))
+      assert.isNotEmpty(journalled)
+      for (const line of journalled) assert.include([100, undefined], JSON.parse(line).autotaskInvoiceId, line)
       const writes = sandbox.qbo.writeCount() + sandbox.autotask.writeCount()
       const stale = yield* Effect.promise(() => runCli(["apply", planFile, "--config", dir, "--force"], { env }))
       assert.strictEqual(stale.code, 1)
