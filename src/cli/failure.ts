@@ -15,6 +15,10 @@ const describe = (error: unknown): string => {
   return String(error)
 }
 
+/** A defect is a bug in atqbo: one line saying so (no stack trace, which may quote data) and exit 1, never silence. */
+export const reportDefect = (defect: unknown): Effect.Effect<void> =>
+  Console.error(`error: atqbo failed unexpectedly; this is a bug, please report it: ${describe(defect)}`).pipe(Effect.andThen(setExitCode(1)))
+
 export const reportFailure = (error: unknown): Effect.Effect<void> =>
   Effect.gen(function*() {
     if (!CliError.isCliError(error)) {

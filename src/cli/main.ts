@@ -11,7 +11,7 @@ import { applyCommand } from "./apply.ts"
 import { authCommand } from "./auth.ts"
 import { requestedExitCode } from "./exitCode.ts"
 import { doctorCommand } from "./doctor.ts"
-import { reportFailure } from "./failure.ts"
+import { reportDefect, reportFailure } from "./failure.ts"
 import { importCommand } from "./import.ts"
 import { initCommand } from "./init.ts"
 import { planCommand } from "./plan.ts"
@@ -30,6 +30,7 @@ const root = Command.make("atqbo").pipe(
 
 const program = Command.run(root, { version: VERSION }).pipe(
   Effect.catch(reportFailure),
+  Effect.catchDefect(reportDefect),
   Effect.provide(progressToStderr),
   Effect.provide(NodeServices.layer)
 )
