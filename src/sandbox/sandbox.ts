@@ -2,7 +2,6 @@
  * Both simulators together on loopback, loaded from one dataset directory (SPEC §7):
  * what `--sandbox`, `atqbo sandbox`, the integration tests, the bench and the chaos run use.
  */
-import { fileURLToPath } from "node:url"
 import {
   type AutotaskSimOptionsInput,
   type AutotaskSimulatorCredentials,
@@ -10,11 +9,12 @@ import {
   loadAutotaskDataset,
   startAutotaskSimulator
 } from "./autotask/index.ts"
+import { packageFile } from "../packageFiles.ts"
 import { rebaseDates } from "./data/dates.ts"
 import { loadQboSandbox, type QboSandboxOAuth, type QboSimOptionsInput, type QboSimulator, startQboSimulator } from "./qbo/index.ts"
 
-/** The bundled demo dataset (an MSP with ~25 companies and ~60 invoices). */
-export const DEMO_DATA_DIR = fileURLToPath(new URL("./data/demo", import.meta.url))
+/** The bundled demo dataset (an MSP with ~25 companies and ~60 invoices); shipped in the package at the same path. */
+export const DEMO_DATA_DIR = packageFile("src/sandbox/data/demo")
 
 export interface SandboxOptions {
   readonly dataDir?: string
