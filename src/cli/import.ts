@@ -16,6 +16,7 @@ import type { AtBillingCode, AtCompany, AtInvoice, AtPaymentTerm } from "../auto
 import { checkConfig, CONFIG_FILES, type Config, formatProblem } from "../config/index.ts"
 import { addDays, autotaskFilterTimestamp, dateInZone } from "../domain/dates.ts"
 import { proposeImport, renderMatchReport } from "../onboarding/importProposal.ts"
+import { INSTALLED_SCHEMAS, modelineSchemaDir } from "../onboarding/templates.ts"
 import type { QboCustomer, QboItem, QboTerm } from "../qbo/model.ts"
 import { QboReader } from "../qbo/QboClient.ts"
 import { Progress } from "../reconcile/progress.ts"
@@ -30,12 +31,6 @@ const ALL = "Active IN (true,false)"
 const BILLED_WITHIN_DAYS = 365
 
 const exists = (file: string): Promise<boolean> => stat(file).then(() => true, () => false)
-
-/**
- * The proposals are meant to end up in the configuration directory, so their modelines use
- * the layout `init` creates there: the schemas in `../schemas/`.
- */
-const SCHEMA_DIR = "../schemas"
 
 /** Everything import reads; companies are those billed in the last 12 months. */
 const readBothSides = (config: Config) =>
@@ -111,17 +106,19 @@ export const importCommand = Command.make(
     yield* progress.step(`Reading Autotask billing codes, payment terms and the companies billed in the last ${BILLED_WITHIN_DAYS} days, and QBO items, terms and customers`)
     const data = yield* withReaders(config, { sandbox: flags.sandbox, data: flags.data }, (connected) => readBothSides(connected))
 
+    // The proposals end up in the configuration directory: their modelines point where atqbo.yaml's
+    // does, else where `atqbo init` points them (the installed package's schemas).
+    const current = yield* readConfigTexts(flags.config)
     const proposal = proposeImport(
       { config, ...data },
       {
-        schemaDir: SCHEMA_DIR,
+        schemaDir: modelineSchemaDir(current["atqbo"] ?? "") ?? `../${INSTALLED_SCHEMAS}`,
         date: dateInZone(new Date(), config.sync.timeZone),
         companiesNote: `the companies with invoices dated since ${data.since}`
       }
     )
 
     // The proposals must validate together with the rest of the configuration before any write.
-    const current = yield* readConfigTexts(flags.config)
     const proposed: Record<string, string> = { items: proposal.files.items, terms: proposal.files.terms, customers: proposal.files.customers }
     const check = checkConfig({
       dir: outDir,

@@ -1,46 +1,41 @@
 /**
- * `atqbo init [DIR]`: scaffolds a configuration directory (the six mapping files at their
- * defaults), the JSON Schemas next to it (`DIR/../schemas/`, which the files' modelines
- * point at), a `.gitignore` entry for `.atqbo/` and the GitHub workflows. Run it at the root
- * of the repository: `.gitignore` and `.github/workflows/` are written to the working
- * directory. Nothing is overwritten unless `--force`; files that already have the content
- * are left alone.
+ * `atqbo init [DIR]`: makes DIR (default: the current directory) a configuration repository —
+ * package.json with atqbo pinned to this version, the six mapping files at their defaults with
+ * schema modelines into node_modules/atqbo/schemas/, .gitignore, the GitHub workflows for the
+ * repository's default branch, docs/github-actions.md and a short README — and a git repository
+ * if it is not in one. Nothing is written outside DIR. Files it would change are refused unless
+ * --force; package.json and .gitignore are merged, an existing README is kept.
  *
- * The workflows are read at run time from atqbo's own `.github/workflows/atqbo-*.yml` (the
- * repository doubles as the template), so they are never a stale copy. When the
- * configuration directory is not `mappings`, their paths and `--config` are adapted.
+ * The workflows and docs/github-actions.md come from the installed package (its own
+ * .github/workflows/atqbo-*.yml are the templates, so they are never a stale copy).
  */
-import { appendFile, mkdir, readdir, readFile, writeFile } from "node:fs/promises"
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
-import { Console, Data, Effect } from "effect"
+import { Console, Data, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { CONFIG_FILE_NAMES } from "../config/files.ts"
 import { DEFAULT_CONFIG_DIR, validateConfigDir } from "../config/index.ts"
 import { formatProblem } from "../config/problems.ts"
-import { configTemplates, GITIGNORE_ENTRY } from "../onboarding/templates.ts"
+import { gitInit, inspectGit, isPlainBranchName } from "../onboarding/defaultBranch.ts"
+import { gitignoreWith, packageJsonWith, repositoryReadme, scaffoldWorkflow } from "../onboarding/scaffold.ts"
+import { configTemplates, INSTALLED_SCHEMAS } from "../onboarding/templates.ts"
+import { packageFile } from "../packageFiles.ts"
 import { setExitCode } from "./exitCode.ts"
+import { NODE_ENGINE, VERSION } from "./version.ts"
 
 export class InitConflict extends Data.TaggedError("InitConflict")<{ readonly message: string }> {}
 export class InitError extends Data.TaggedError("InitError")<{ readonly message: string }> {}
 
-/** atqbo's own root (where `schemas/` and `.github/` live), wherever it is installed. */
-const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url))
-const SCHEMAS_SOURCE = path.join(PACKAGE_ROOT, "schemas")
-const WORKFLOWS_SOURCE = path.join(PACKAGE_ROOT, ".github", "workflows")
+const GITHUB_ACTIONS_DOC = "docs/github-actions.md"
 
-/** One file init wants to write: where, what, and why (for the summary). */
-export interface PlannedFile {
-  /** As shown to the user (relative to the working directory when inside it). */
-  readonly display: string
-  readonly absolute: string
+/** One file init writes, and how: `replace` refuses to change a different file without --force. */
+interface PlannedFile {
+  readonly relative: string
   readonly text: string
+  readonly mode: "replace" | "merged" | "if-missing"
+  readonly note?: string
 }
 
-const display = (absolute: string): string => {
-  const relative = path.relative(process.cwd(), absolute)
-  return relative === "" || relative.startsWith("..") || path.isAbsolute(relative) ? absolute : relative.split(path.sep).join("/")
-}
+const posix = (file: string): string => file.split(path.sep).join("/")
 
 const readIfExists = async (file: string): Promise<string | undefined> => {
   try {
@@ -51,160 +46,164 @@ const readIfExists = async (file: string): Promise<string | undefined> => {
   }
 }
 
-/** The configuration directory as workflows should name it (posix, relative), if it is inside the working directory. */
-const repoRelative = (dir: string): string | undefined => {
-  const relative = path.relative(process.cwd(), path.resolve(dir))
-  if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) return undefined
-  return relative.split(path.sep).join("/")
-}
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
-/** Points a workflow at another configuration directory than `mappings/`. */
-export const adaptWorkflow = (text: string, configDir: string): string =>
-  configDir === DEFAULT_CONFIG_DIR
-    ? text
-    : text
-      .replace(/(["'])mappings\/\*\*\1/g, `$1${configDir}/**$1`)
-      .replace(/\bmappings\/atqbo\.yaml\b/g, `${configDir}/atqbo.yaml`)
-      .replace(/\bnpx atqbo (validate|plan|apply)\b/g, `npx atqbo $1 --config ${configDir}`)
-
-interface Workflows {
-  readonly files: ReadonlyArray<PlannedFile>
-  readonly note: string | undefined
-}
-
-const plannedWorkflows = async (configDir: string): Promise<Workflows> => {
-  const names = (await readdir(WORKFLOWS_SOURCE).catch(() => [] as Array<string>))
-    .filter((name) => /^atqbo-.*\.ya?ml$/.test(name))
-    .sort()
-  if (names.length === 0) {
-    return {
-      files: [],
-      note: `skipped the GitHub workflows: this atqbo installation has none in ${WORKFLOWS_SOURCE}. ` +
-        "Copy .github/workflows/atqbo-*.yml from the atqbo repository by hand."
+/** The branch the apply workflow runs on, and whether init has to `git init` the directory. */
+const decideBranch = (root: string, flag: Option.Option<string>) =>
+  Effect.gen(function*() {
+    const git = yield* Effect.promise(() => inspectGit(root))
+    const given = Option.getOrUndefined(flag)
+    if (given !== undefined && !isPlainBranchName(given)) {
+      return yield* new InitError({ message: `--default-branch ${JSON.stringify(given)} is not a branch name (letters, digits, . _ / -).` })
     }
-  }
-  const workflowDir = repoRelative(configDir)
-  const files: Array<PlannedFile> = []
-  for (const name of names) {
-    const text = await readFile(path.join(WORKFLOWS_SOURCE, name), "utf8")
-    const absolute = path.resolve(".github", "workflows", name)
-    files.push({ display: display(absolute), absolute, text: workflowDir === undefined ? text : adaptWorkflow(text, workflowDir) })
-  }
-  const note = workflowDir === undefined
-    ? `the configuration directory ${configDir} is outside the working directory, so the workflows still name mappings/; edit their paths and --config.`
-    : workflowDir !== DEFAULT_CONFIG_DIR
-    ? `the workflows were adapted to ${workflowDir}/ (paths filter and --config).`
-    : undefined
-  return { files, note }
+    const ask = "pass the branch your GitHub repository applies from with --default-branch NAME"
+    if (git.kind === "no-git") {
+      if (given === undefined) return yield* new InitError({ message: `git is not installed, so init cannot tell the default branch: install git, or ${ask}.` })
+      return { branch: given, how: "--default-branch", gitInit: false, repoRoot: undefined }
+    }
+    if (git.kind === "no-repository") {
+      const branch = given ?? git.branch
+      if (branch === undefined) return yield* new InitError({ message: `${root} is not in a git repository and git does not say which branch a new one gets: ${ask}.` })
+      return { branch, how: given !== undefined ? "--default-branch" : "git's default for new repositories", gitInit: true, repoRoot: undefined }
+    }
+    const branch = given ?? git.branch
+    if (branch === undefined) return yield* new InitError({ message: `the git repository at ${git.root} is on no branch (detached HEAD) and has no origin/HEAD: ${ask}.` })
+    return { branch, how: given !== undefined ? "--default-branch" : git.how, gitInit: false, repoRoot: git.root }
+  })
+
+const plannedFiles = (root: string, configDir: string, branch: string) =>
+  Effect.tryPromise({
+    try: async (): Promise<ReadonlyArray<PlannedFile>> => {
+      const schemaDir = posix(path.relative(path.join(root, configDir), path.join(root, INSTALLED_SCHEMAS)))
+      const workflowDir = packageFile(".github/workflows")
+      const workflows = (await readdir(workflowDir)).filter((name) => /^atqbo-.*\.ya?ml$/.test(name)).sort()
+      if (workflows.length === 0) throw new Error(`this atqbo installation has no workflows in ${workflowDir}`)
+      const packageJson = packageJsonWith(await readIfExists(path.join(root, "package.json")), { dirName: path.basename(root), version: VERSION, node: NODE_ENGINE })
+      const gitignore = gitignoreWith(await readIfExists(path.join(root, ".gitignore")))
+      return [
+        { relative: "package.json", text: packageJson.text, mode: "merged", note: packageJson.note },
+        ...configTemplates(schemaDir).map((template) => ({ relative: `${configDir}/${template.fileName}`, text: template.text, mode: "replace" as const })),
+        ...(gitignore === undefined ? [] : [{ relative: ".gitignore", text: gitignore.text, mode: "merged" as const, note: `ignores ${gitignore.added.join(" ")}` }]),
+        ...await Promise.all(workflows.map(async (name) => ({
+          relative: `.github/workflows/${name}`,
+          text: scaffoldWorkflow(await readFile(path.join(workflowDir, name), "utf8"), { configDir, branch }),
+          mode: "replace" as const
+        }))),
+        { relative: GITHUB_ACTIONS_DOC, text: await readFile(packageFile(GITHUB_ACTIONS_DOC), "utf8"), mode: "replace" },
+        { relative: "README.md", text: repositoryReadme({ configDir, branch, version: VERSION }), mode: "if-missing" }
+      ]
+    },
+    catch: (error) => new InitError({ message: `cannot prepare the repository: ${describe(error)}.` })
+  })
+
+/** Where a command run in the working directory finds DIR: "" for the working directory itself. */
+const cdPrefix = (root: string): string => {
+  const relative = path.relative(process.cwd(), root)
+  return relative === "" ? "" : `cd ${posix(relative.startsWith("..") ? root : relative)} && `
 }
 
 export const initCommand = Command.make(
   "init",
   {
     dir: Argument.String("DIR").pipe(
-      Argument.withDescription("Configuration directory to create (default: mappings); the schemas go to DIR/../schemas"),
-      Argument.withDefault(DEFAULT_CONFIG_DIR)
+      Argument.withDescription("Directory of the configuration repository (created if missing; default: the current directory)"),
+      Argument.withDefault(".")
+    ),
+    config: Flag.String("config").pipe(
+      Flag.withDescription("Configuration directory inside DIR (default: mappings); the workflows are adapted to it"),
+      Flag.withMetavar("PATH"),
+      Flag.withDefault(DEFAULT_CONFIG_DIR)
+    ),
+    defaultBranch: Flag.String("default-branch").pipe(
+      Flag.withDescription("Branch the apply workflow runs on (default: from git — origin's default branch, else the current one, else the one `git init` creates)"),
+      Flag.withMetavar("NAME"),
+      Flag.optional
     ),
     force: Flag.Boolean("force").pipe(
       Flag.withDescription("Overwrite existing files (otherwise init lists them and writes nothing)"),
       Flag.withDefault(false)
     )
   },
-  Effect.fn("init")(function*({ dir, force }) {
-    const configDir = path.resolve(dir)
-    const schemaDir = path.join(path.dirname(configDir), "schemas")
-    const schemaRef = path.relative(configDir, schemaDir).split(path.sep).join("/")
+  Effect.fn("init")(function*({ dir, config, defaultBranch, force }) {
+    const root = path.resolve(dir)
+    const configDir = posix(path.normalize(config)).replace(/\/+$/, "")
+    if (path.isAbsolute(config) || configDir === "." || configDir.startsWith("../") || configDir === "..") {
+      return yield* new InitError({ message: `--config ${config} must be a directory inside ${dir}, such as mappings or config/acme.` })
+    }
+    const decision = yield* decideBranch(root, defaultBranch)
+    const files = yield* plannedFiles(root, configDir, decision.branch)
+    const existing = yield* Effect.promise(() => Promise.all(files.map((file) => readIfExists(path.join(root, file.relative)))))
 
-    const prepared = yield* Effect.tryPromise({
-      try: async () => {
-        const files: Array<PlannedFile> = []
-        for (const template of configTemplates(schemaRef)) {
-          const absolute = path.join(configDir, template.fileName)
-          files.push({ display: display(absolute), absolute, text: template.text })
-        }
-        for (const name of CONFIG_FILE_NAMES) {
-          const absolute = path.join(schemaDir, `${name}.schema.json`)
-          files.push({ display: display(absolute), absolute, text: await readFile(path.join(SCHEMAS_SOURCE, `${name}.schema.json`), "utf8") })
-        }
-        const workflows = await plannedWorkflows(dir)
-        files.push(...workflows.files)
-        const existing = await Promise.all(files.map((file) => readIfExists(file.absolute)))
-        const gitignore = path.resolve(".gitignore")
-        const ignoreText = await readIfExists(gitignore)
-        return { files, existing, workflows, gitignore, ignoreText }
-      },
-      catch: (error) => new InitError({ message: `cannot prepare the configuration: ${error instanceof Error ? error.message : String(error)}.` })
+    const outcome = files.map((file, index) => {
+      const before = existing[index]
+      if (before === file.text) return "unchanged"
+      if (before === undefined) return "created"
+      if (file.mode === "if-missing") return "kept"
+      return file.mode === "merged" ? "updated" : "overwrote"
     })
-
-    const unchanged = prepared.files.filter((file, index) => prepared.existing[index] === file.text)
-    const conflicts = prepared.files.filter((file, index) => prepared.existing[index] !== undefined && prepared.existing[index] !== file.text)
+    const conflicts = files.filter((_, index) => outcome[index] === "overwrote")
     if (conflicts.length > 0 && !force) {
       return yield* new InitConflict({
-        message: `init would overwrite ${conflicts.length} existing file${conflicts.length === 1 ? "" : "s"}, so it wrote nothing:\n` +
-          conflicts.map((file) => `  ${file.display}`).join("\n") +
-          `\nPass --force to overwrite them, or choose another directory (atqbo init DIR).`
+        message: `init would overwrite ${conflicts.length} existing file${conflicts.length === 1 ? "" : "s"} in ${root}, so it wrote nothing:\n` +
+          conflicts.map((file) => `  ${file.relative}`).join("\n") +
+          "\nPass --force to overwrite them, or choose another directory (atqbo init DIR)."
       })
     }
-    const toWrite = prepared.files.filter((file) => !unchanged.includes(file))
-    const ignored = (prepared.ignoreText ?? "").split(/\r?\n/).some((line) => [".atqbo", ".atqbo/", "/.atqbo", "/.atqbo/"].includes(line.trim()))
 
     yield* Effect.tryPromise({
       try: async () => {
-        for (const file of toWrite) {
-          await mkdir(path.dirname(file.absolute), { recursive: true })
-          await writeFile(file.absolute, file.text, "utf8")
+        for (const [index, file] of files.entries()) {
+          if (outcome[index] === "unchanged" || outcome[index] === "kept") continue
+          const target = path.join(root, file.relative)
+          await mkdir(path.dirname(target), { recursive: true })
+          await writeFile(target, file.text, "utf8")
         }
-        if (prepared.ignoreText === undefined) {
-          await writeFile(prepared.gitignore, `# atqbo: token store and apply journals\n${GITIGNORE_ENTRY}\n`, "utf8")
-        } else if (!ignored) {
-          const separator = prepared.ignoreText === "" || prepared.ignoreText.endsWith("\n") ? "" : "\n"
-          await appendFile(prepared.gitignore, `${separator}# atqbo: token store and apply journals\n${GITIGNORE_ENTRY}\n`, "utf8")
-        }
+        if (decision.gitInit) await gitInit(root, decision.branch)
       },
-      catch: (error) => new InitError({ message: `cannot write the configuration: ${error instanceof Error ? error.message : String(error)}. Check the permissions of the directories.` })
+      catch: (error) => new InitError({ message: `cannot write the repository: ${describe(error)}. Check the permissions of ${root}.` })
     })
 
-    const lines: Array<string> = []
-    for (const file of toWrite) lines.push(`  ${conflicts.includes(file) ? "overwrote" : "created  "} ${file.display}`)
-    for (const file of unchanged) lines.push(`  unchanged ${file.display}`)
-    lines.push(
-      prepared.ignoreText === undefined
-        ? `  created   ${display(prepared.gitignore)} (ignores ${GITIGNORE_ENTRY})`
-        : ignored
-        ? `  unchanged ${display(prepared.gitignore)} (already ignores ${GITIGNORE_ENTRY})`
-        : `  appended  ${GITIGNORE_ENTRY} to ${display(prepared.gitignore)}`
-    )
-    yield* Console.log(`atqbo init: ${display(configDir)}\n${lines.join("\n")}`)
-    if (prepared.workflows.note !== undefined) yield* Console.error(`note: ${prepared.workflows.note}`)
+    const lines = files.map((file, index) => `  ${outcome[index]!.padEnd(9)} ${file.relative}${file.note === undefined || outcome[index] === "unchanged" ? "" : ` (${file.note})`}`)
+    if (decision.gitInit) lines.push(`  git init  (branch ${decision.branch})`)
+    yield* Console.log(`atqbo init: ${root}\n${lines.join("\n")}`)
+    yield* Console.log(`\nThe apply workflow runs on pushes to ${decision.branch} (${decision.how}); if your GitHub repository's default branch is another, change branches: in .github/workflows/atqbo-apply.yml.`)
+    if (decision.repoRoot !== undefined && path.resolve(decision.repoRoot) !== root) {
+      yield* Console.error(`note: ${root} is inside the git repository ${decision.repoRoot}; GitHub runs only workflows in ${posix(path.join(decision.repoRoot, ".github/workflows"))}: move them there and prefix their paths with ${posix(path.relative(decision.repoRoot, root))}/.`)
+    }
 
-    const report = yield* validateConfigDir(dir)
+    const report = yield* validateConfigDir(path.join(root, configDir))
     if (!report.valid) {
       // Only possible when a template and the schemas disagree: a bug, said plainly.
       yield* Console.error(`error: the generated configuration does not validate (please report this):\n${report.problems.map(formatProblem).join("\n")}`)
       return yield* setExitCode(1)
     }
+    const cd = cdPrefix(root)
+    const flag = configDir === DEFAULT_CONFIG_DIR ? "" : ` --config ${configDir}`
     yield* Console.log(
       [
         "",
-        `The configuration is valid (\`atqbo validate --config ${dir}\`). Next:`,
-        "  1. Set the credentials named in atqbo.yaml (AUTOTASK_USERNAME, AUTOTASK_SECRET, AUTOTASK_INTEGRATION_CODE,",
-        "     QBO_CLIENT_ID, QBO_CLIENT_SECRET) in your shell and as CI secrets.",
-        `  2. Connect QuickBooks: atqbo auth qbo --config ${dir}`,
-        `  3. Propose the mappings from your data: atqbo import --config ${dir} --force`,
-        `  4. Check everything: atqbo doctor --config ${dir}; then atqbo plan --config ${dir}`,
-        "  Try it all first without credentials: atqbo plan --sandbox"
+        `The configuration in ${configDir}/ is valid. Next:`,
+        `  1. Install the pinned atqbo and commit the lock file: ${cd}npm install`,
+        "  2. Set the credentials atqbo.yaml names (AUTOTASK_USERNAME, AUTOTASK_SECRET, AUTOTASK_INTEGRATION_CODE,",
+        `     QBO_CLIENT_ID, QBO_CLIENT_SECRET) in your shell, and as GitHub secrets: see ${GITHUB_ACTIONS_DOC}`,
+        `  3. Connect QuickBooks Online: ${cd}npx atqbo auth qbo${flag}`,
+        `  4. Propose items, terms and customers from your data: ${cd}npx atqbo import${flag} --force`,
+        `  5. Check and plan: ${cd}npx atqbo doctor${flag}; then npx atqbo plan${flag}`,
+        `  Try it first without credentials: ${cd}npx atqbo plan${flag} --sandbox`
       ].join("\n")
     )
   })
 ).pipe(
   Command.withDescription(
-    "Scaffold a configuration directory (the six mapping files at their defaults, with the JSON Schemas in DIR/../schemas " +
-      "for editor validation), a .gitignore entry for .atqbo/ and the GitHub plan/apply workflows. Run it at the repository " +
-      "root. Never overwrites a file unless --force."
+    "Make a configuration repository: package.json pinning this atqbo version, the six mapping files at their defaults " +
+      "(validated by your editor through the installed schemas), .gitignore, the GitHub plan/apply workflows for the " +
+      "default branch, docs/github-actions.md and a README; `git init` when DIR is in no repository. Writes only inside " +
+      "DIR and never overwrites a file unless --force (package.json and .gitignore are merged)."
   ),
   Command.withExamples([
-    { command: "atqbo init", description: "Create mappings/, schemas/, .gitignore and .github/workflows/ here" },
-    { command: "atqbo init config/acme", description: "Another directory; the workflows are adapted to it" },
+    { command: "atqbo init", description: "Set up the current directory" },
+    { command: "atqbo init acme-books --default-branch main", description: "A new directory, applying from main" },
+    { command: "atqbo init --config config/acme", description: "Another configuration directory; the workflows are adapted to it" },
     { command: "atqbo init --force", description: "Reset the files to the scaffold (overwrites your changes)" }
   ])
 )

@@ -177,7 +177,7 @@ export const sandboxCommand = Command.make(
       yield* Console.error(
         `note: ${flags.config}/${CONFIG_FILES[0]!.fileName} sets qbo.realmId ${realmId}, which takes precedence over ${names.qbo.realmIdEnv}: ` +
           `commands using that configuration would address company ${realmId}, which the sandbox does not have. ` +
-          "Use a configuration without qbo.realmId (for example one made with `atqbo init sandbox-config`) through --config."
+          "Use a configuration without qbo.realmId (for example the mappings/ of `atqbo init sandbox-config`, with --config sandbox-config/mappings)."
       )
     }
     const signal = yield* untilSignal

@@ -129,13 +129,19 @@ const missingConnectionDirectory = (connection: ConnectionFiles, atqbo: YamlSour
   }
 }
 
+/** The `atqbo init` that creates `dir` (init writes only inside the repository it sets up, the working directory here). */
+const initFor = (dir: string): string => {
+  const inside = !/^([/\\]|[A-Za-z]:|\.\.)/.test(dir)
+  return inside ? `atqbo init --config ${dir}` : "atqbo init REPOSITORY"
+}
+
 const missingRequiredFile = (dir: string, file: string): ConfigProblem => ({
   file,
   line: 1,
   column: 1,
   severity: "error",
   message: `${file} is missing; every configuration directory needs an atqbo.yaml with at least \`version: 1\`.`,
-  hint: `Run \`atqbo init ${dir}\` to create a complete, commented example configuration, or point \`--config\` at the right directory.`
+  hint: `Run \`${initFor(dir)}\` to create a complete, commented example configuration, or point \`--config\` at the right directory.`
 })
 
 const missingDirectory = (dir: string): ConfigProblem => ({
@@ -144,7 +150,7 @@ const missingDirectory = (dir: string): ConfigProblem => ({
   column: 1,
   severity: "error",
   message: `The configuration directory ${dir} does not exist.`,
-  hint: `Run \`atqbo init ${dir}\` to create one, or point \`--config\` at the directory holding atqbo.yaml.`
+  hint: `Run \`${initFor(dir)}\` to create one, or point \`--config\` at the directory holding atqbo.yaml.`
 })
 
 const KNOWN_FILE_NAMES = CONFIG_FILES.map((spec) => spec.fileName)

@@ -4,9 +4,9 @@
  * set), the optional ones commented out, and a `$schema` modeline on the first line so the
  * VS Code YAML extension validates and completes while you edit.
  *
- * The modeline is a relative path (`../schemas/<file>.schema.json`): `init` copies the
- * schemas into `<DIR>/../schemas/`, the layout of the template repository (`mappings/` next
- * to `schemas/`), so it resolves wherever the repository is cloned.
+ * The modeline is a relative path, so it resolves offline wherever the repository is cloned:
+ * in a configuration repository (`atqbo init`) to the schemas of the installed package,
+ * `../node_modules/atqbo/schemas/<file>.schema.json`.
  */
 import type { ConfigFileName } from "../config/files.ts"
 
@@ -20,12 +20,20 @@ export interface ConfigTemplate {
 export const schemaModeline = (schemaDir: string, name: ConfigFileName): string =>
   `# yaml-language-server: $schema=${schemaDir.replace(/\\/g, "/").replace(/\/+$/, "")}/${name}.schema.json`
 
+/** Where the schemas are in a repository that installed atqbo. */
+export const INSTALLED_SCHEMAS = "node_modules/atqbo/schemas"
+
+/** The schema directory a file's modeline points into, if its first line is one. */
+export const modelineSchemaDir = (text: string): string | undefined =>
+  /^# yaml-language-server: \$schema=(.*)\/[a-z]+\.schema\.json\s*$/m.exec(text.split("\n", 1)[0] ?? "")?.[1]
+
 const ATQBO = `#
 # atqbo.yaml — connection and sync policy; created by \`atqbo init\`. The only required file.
 # Every value shown is the default; optional settings are commented out.
 # Secrets never go here: settings ending in \`Env\` name environment variables (CI secrets).
 # \`atqbo validate\` checks this directory offline; \`atqbo doctor\` checks it against Autotask
-# and QBO. Every setting is described in docs/configuration.md and in the schema.
+# and QBO. Every setting is described in atqbo's docs/configuration.md (in node_modules/atqbo/
+# once installed) and in the schema named on the first line.
 
 version: 1                                  # format version (required)
 
@@ -198,6 +206,3 @@ const BODIES: ReadonlyArray<readonly [ConfigFileName, string]> = [
 /** The six files, each starting with its modeline pointing into `schemaDir` (relative to the config directory). */
 export const configTemplates = (schemaDir: string): ReadonlyArray<ConfigTemplate> =>
   BODIES.map(([name, body]) => ({ name, fileName: `${name}.yaml`, text: `${schemaModeline(schemaDir, name)}\n${body}` }))
-
-/** The `.gitignore` line that keeps the token store and journals out of git. */
-export const GITIGNORE_ENTRY = ".atqbo/"

@@ -1,101 +1,201 @@
-/** `atqbo init` as a child process in an empty directory. */
+/**
+ * `atqbo init` as a child process: a configuration repository in an empty directory, merged into
+ * an existing one, the default branch from git, and never a write outside the target. The text
+ * builders (package.json pin, .gitignore, workflow adaptation) are tested as functions.
+ */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { readdir, readFile, writeFile } from "node:fs/promises"
+import { execFileSync } from "node:child_process"
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises"
 import * as path from "node:path"
-import { adaptWorkflow } from "../../src/cli/init.ts"
+import { parse } from "yaml"
+import { VERSION } from "../../src/cli/version.ts"
 import { validateConfigDir } from "../../src/config/index.ts"
+import { adaptWorkflow, gitignoreWith, packageJsonWith, scaffoldWorkflow } from "../../src/onboarding/scaffold.ts"
 import { atqbo, withTempDir } from "./helpers.ts"
 
 const read = (file: string) => Effect.promise(() => readFile(file, "utf8"))
-const list = (dir: string) => Effect.promise(() => readdir(dir).then((names) => names.sort(), () => [] as Array<string>))
+const write = (file: string, text: string) => Effect.promise(() => mkdir(path.dirname(file), { recursive: true }).then(() => writeFile(file, text)))
+const git = (cwd: string, ...args: Array<string>) => execFileSync("git", args, { cwd, encoding: "utf8" }).trim()
 
-const WORKFLOW_SOURCE = path.resolve(".github/workflows")
+/** Every path under `dir` (relative, sorted), without descending into .git. */
+const tree = (dir: string) =>
+  Effect.promise(async () =>
+    (await readdir(dir, { recursive: true })).map(String).filter((file) => {
+      const segments = file.split(path.sep)
+      const git = segments.indexOf(".git")
+      return git === -1 || git === segments.length - 1
+    }).sort()
+  )
+
+const SOURCE_WORKFLOWS = ["atqbo-apply.yml", "atqbo-plan-comment.yml", "atqbo-plan.yml"]
+const MAPPINGS = ["atqbo", "items", "terms", "customers", "classes", "taxes"]
 
 describe("atqbo init", () => {
-  it.live("scaffolds a valid configuration, the schemas, .gitignore and the workflows; overwrites only with --force", () =>
-    withTempDir((cwd) =>
+  it.live("makes an empty directory a configuration repository, git init included; refuses to overwrite without --force", () =>
+    withTempDir((outer) =>
       Effect.gen(function*() {
+        const cwd = path.join(outer, "books")
+        yield* Effect.promise(() => mkdir(cwd))
+        const branch = git(outer, "var", "GIT_DEFAULT_BRANCH")
         const first = yield* atqbo(["init"], { cwd })
         assert.strictEqual(first.code, 0, first.stderr)
-        assert.deepStrictEqual(yield* list(path.join(cwd, "mappings")), ["atqbo.yaml", "classes.yaml", "customers.yaml", "items.yaml", "taxes.yaml", "terms.yaml"])
-        assert.deepStrictEqual(yield* list(path.join(cwd, "schemas")), [
-          "atqbo.schema.json",
-          "classes.schema.json",
-          "customers.schema.json",
-          "items.schema.json",
-          "taxes.schema.json",
-          "terms.schema.json"
-        ])
+        assert.deepStrictEqual(yield* tree(outer), ["books", ...(yield* tree(cwd)).map((file) => path.join("books", file))], "nothing beside the target")
 
-        // Valid without a single warning, and every file names its schema on line 1.
+        const manifest = JSON.parse(yield* read(path.join(cwd, "package.json")))
+        assert.deepStrictEqual(manifest, {
+          name: "books",
+          private: true,
+          description: "atqbo configuration: Autotask invoices to QuickBooks Online",
+          engines: { node: ">=22.19" },
+          dependencies: { atqbo: VERSION }
+        })
+        // Modelines resolve to the installed package's schemas, offline.
+        for (const name of MAPPINGS) {
+          const modeline = (yield* read(path.join(cwd, "mappings", `${name}.yaml`))).split("\n")[0]!
+          const schema = /\$schema=(.*)$/.exec(modeline)![1]!
+          assert.strictEqual(path.resolve(cwd, "mappings", schema), path.join(cwd, "node_modules", "atqbo", "schemas", `${name}.schema.json`))
+        }
         const report = yield* validateConfigDir(path.join(cwd, "mappings"))
         assert.isTrue(report.valid)
         assert.strictEqual(report.warnings, 0, JSON.stringify(report.problems))
-        for (const name of ["atqbo", "items", "terms", "customers", "classes", "taxes"]) {
-          const text = yield* read(path.join(cwd, "mappings", `${name}.yaml`))
-          assert.strictEqual(text.split("\n")[0], `# yaml-language-server: $schema=../schemas/${name}.schema.json`)
-          assert.strictEqual(yield* read(path.join(cwd, "schemas", `${name}.schema.json`)), yield* read(path.resolve("schemas", `${name}.schema.json`)))
-        }
-        assert.strictEqual(report.config!.qbo.realmId, undefined, "the company comes from QBO_REALM_ID until auth qbo prints it")
 
-        assert.match(yield* read(path.join(cwd, ".gitignore")), /^\.atqbo\/$/m)
-        const sources = (yield* list(WORKFLOW_SOURCE)).filter((name) => name.startsWith("atqbo-"))
-        if (sources.length > 0) {
-          assert.includeMembers(sources, ["atqbo-apply.yml", "atqbo-plan.yml"])
-          assert.deepStrictEqual(yield* list(path.join(cwd, ".github", "workflows")), sources)
-          for (const name of sources) {
-            assert.strictEqual(yield* read(path.join(cwd, ".github", "workflows", name)), yield* read(path.join(WORKFLOW_SOURCE, name)))
-          }
-        } else {
-          assert.include(first.stderr, "skipped the GitHub workflows")
+        const ignored = (yield* read(path.join(cwd, ".gitignore"))).split("\n")
+        assert.includeMembers(ignored, ["node_modules/", ".atqbo/", "plan.json", "*.plan.json"])
+        assert.deepStrictEqual((yield* tree(path.join(cwd, ".github", "workflows"))), SOURCE_WORKFLOWS)
+        for (const name of SOURCE_WORKFLOWS) {
+          const source = yield* read(path.resolve(".github/workflows", name))
+          assert.strictEqual(yield* read(path.join(cwd, ".github", "workflows", name)), scaffoldWorkflow(source, { configDir: "mappings", branch }))
         }
-        assert.include(first.stdout, "The configuration is valid")
+        const apply = parse(yield* read(path.join(cwd, ".github", "workflows", "atqbo-apply.yml")))
+        assert.deepStrictEqual(apply.on.push.branches, [branch])
+        assert.strictEqual(yield* read(path.join(cwd, "docs", "github-actions.md")), yield* read(path.resolve("docs/github-actions.md")))
+        assert.include(yield* read(path.join(cwd, "README.md")), "npx atqbo plan --sandbox")
+        assert.strictEqual(git(cwd, "symbolic-ref", "--short", "HEAD"), branch, "git init made the branch the workflows apply from")
+        assert.include(first.stdout, `git init  (branch ${branch})`)
+        assert.include(first.stdout, `runs on pushes to ${branch} (git's default for new repositories)`)
+        for (const step of ["npm install", "npx atqbo auth qbo", "npx atqbo import --force", "npx atqbo plan"]) assert.include(first.stdout, step)
 
         // After an edit it refuses, naming the file, and writes nothing.
-        yield* Effect.promise(() => writeFile(path.join(cwd, "mappings", "items.yaml"), "matchField: externalNumber\n"))
+        yield* write(path.join(cwd, "mappings", "items.yaml"), "matchField: externalNumber\n")
         const refused = yield* atqbo(["init"], { cwd })
         assert.strictEqual(refused.code, 1)
-        assert.include(refused.stderr, "init would overwrite 1 existing file, so it wrote nothing")
+        assert.include(refused.stderr, "init would overwrite 1 existing file")
         assert.include(refused.stderr, "  mappings/items.yaml")
         assert.include(refused.stderr, "--force")
         assert.strictEqual(yield* read(path.join(cwd, "mappings", "items.yaml")), "matchField: externalNumber\n")
 
         const forced = yield* atqbo(["init", "--force"], { cwd })
         assert.strictEqual(forced.code, 0, forced.stderr)
-        assert.include(forced.stdout, "overwrote mappings/items.yaml")
-        assert.include(forced.stdout, "unchanged mappings/atqbo.yaml", "files with the same content are left alone")
-        assert.include(forced.stdout, "already ignores .atqbo/")
+        assert.match(forced.stdout, /overwrote +mappings\/items\.yaml/)
+        assert.match(forced.stdout, /unchanged +mappings\/atqbo\.yaml/)
+        assert.match(forced.stdout, /unchanged +package\.json/)
+        assert.notInclude(forced.stdout, "git init", "an existing repository is not initialised again")
         assert.match(yield* read(path.join(cwd, "mappings", "items.yaml")), /^matchField: name/m)
       })
-    ), 30_000)
+    ), 60_000)
 
-  it.live("scaffolds another directory, appends to an existing .gitignore and adapts the workflows", () =>
+  it.live("merges into an existing repository: its package.json and .gitignore, origin's default branch, another config directory; writes only inside DIR", () =>
+    withTempDir((outer) =>
+      Effect.gen(function*() {
+        const repo = path.join(outer, "repo")
+        yield* Effect.promise(() => mkdir(repo))
+        git(repo, "init", "--quiet")
+        git(repo, "symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/trunk")
+        yield* write(path.join(repo, "package.json"), JSON.stringify({ name: "books", dependencies: { atqbo: "file:../atqbo-0.1.0.tgz", left: "1.0.0" } }))
+        yield* write(path.join(repo, ".gitignore"), "node_modules")
+        yield* write(path.join(repo, "README.md"), "# Ours\n")
+        yield* write(path.join(outer, "sibling.txt"), "untouched\n")
+        const before = yield* tree(outer)
+
+        const run = yield* atqbo(["init", "repo", "--config", "config/acme"], { cwd: outer })
+        assert.strictEqual(run.code, 0, run.stderr)
+        const after = yield* tree(outer)
+        assert.deepStrictEqual(after.filter((file) => !file.startsWith(`repo${path.sep}`)), before.filter((file) => !file.startsWith(`repo${path.sep}`)))
+        assert.strictEqual(yield* read(path.join(outer, "sibling.txt")), "untouched\n")
+
+        assert.deepStrictEqual(JSON.parse(yield* read(path.join(repo, "package.json"))), {
+          name: "books",
+          dependencies: { atqbo: "file:../atqbo-0.1.0.tgz", left: "1.0.0" },
+          engines: { node: ">=22.19" }
+        })
+        assert.match(run.stdout, /updated +package\.json \(atqbo stays file:\.\.\/atqbo-0\.1\.0\.tgz/)
+        assert.strictEqual(yield* read(path.join(repo, ".gitignore")), `node_modules\n${gitignoreWith("node_modules")!.text.slice("node_modules\n".length)}`)
+        assert.strictEqual(yield* read(path.join(repo, "README.md")), "# Ours\n")
+        assert.match(run.stdout, /kept +README\.md/)
+        assert.isTrue((yield* validateConfigDir(path.join(repo, "config", "acme"))).valid)
+        const plan = parse(yield* read(path.join(repo, ".github", "workflows", "atqbo-plan.yml")))
+        assert.deepStrictEqual(plan.on.pull_request.paths, ["config/acme/**", "package.json", "package-lock.json", ".github/workflows/atqbo-*.yml"])
+        assert.deepStrictEqual(parse(yield* read(path.join(repo, ".github", "workflows", "atqbo-apply.yml"))).on.push.branches, ["trunk"])
+        assert.include(run.stdout, "runs on pushes to trunk (origin's default branch)")
+        assert.include(run.stdout, "cd repo && npx atqbo plan --config config/acme --sandbox")
+      })
+    ), 60_000)
+
+  it.live("without git and without --default-branch it asks for the branch and writes nothing", () =>
     withTempDir((cwd) =>
       Effect.gen(function*() {
-        yield* Effect.promise(() => writeFile(path.join(cwd, ".gitignore"), "node_modules/"))
-        const run = yield* atqbo(["init", "config/acme"], { cwd })
-        assert.strictEqual(run.code, 0, run.stderr)
-        assert.isTrue((yield* validateConfigDir(path.join(cwd, "config", "acme"))).valid)
-        assert.deepStrictEqual((yield* list(path.join(cwd, "config", "schemas"))).length, 6)
-        assert.strictEqual(yield* read(path.join(cwd, ".gitignore")), "node_modules/\n# atqbo: token store and apply journals\n.atqbo/\n")
-        const plan = path.join(cwd, ".github", "workflows", "atqbo-plan.yml")
-        const text = yield* Effect.promise(() => readFile(plan, "utf8").catch(() => undefined))
-        if (text !== undefined) {
-          assert.include(text, "\"config/acme/**\"")
-          assert.notInclude(text, "\"mappings/**\"")
-          assert.match(text, /npx atqbo plan --config config\/acme /)
-          assert.include(run.stderr, "adapted to config/acme/")
-        }
+        const run = yield* atqbo(["init"], { cwd, env: { PATH: "" } })
+        assert.strictEqual(run.code, 1)
+        assert.include(run.stderr, "--default-branch NAME")
+        assert.deepStrictEqual(yield* tree(cwd), [])
       })
     ), 30_000)
+})
 
-  it("adapts workflow text to a configuration directory", () => {
-    const text = "paths:\n  - \"mappings/**\"\nrun: npx atqbo validate --format github\n# names from mappings/atqbo.yaml\n"
+describe("init's texts", () => {
+  const pin = (existing: string | undefined) => packageJsonWith(existing, { dirName: "Acme Books", version: "1.2.3", node: ">=22.19" })
+
+  it("pins atqbo exactly, keeping everything else of an existing package.json", () => {
+    assert.deepStrictEqual(JSON.parse(pin(undefined).text).dependencies, { atqbo: "1.2.3" })
+    assert.strictEqual(JSON.parse(pin(undefined).text).name, "acme-books")
+    const ranged = pin(JSON.stringify({ name: "x", devDependencies: { atqbo: "^1.0.0" }, engines: { node: ">=24" } }))
+    assert.deepStrictEqual(JSON.parse(ranged.text), { name: "x", devDependencies: { atqbo: "1.2.3" }, engines: { node: ">=24" } })
+    assert.strictEqual(ranged.note, "atqbo pinned to 1.2.3 (was ^1.0.0)")
+    for (const spec of ["file:../atqbo.tgz", "github:acme/atqbo#v1", "https://example.test/atqbo.tgz", "npm:other@1"]) {
+      assert.strictEqual(JSON.parse(pin(JSON.stringify({ dependencies: { atqbo: spec } })).text).dependencies.atqbo, spec)
+    }
+  })
+
+  it("appends only the missing .gitignore entries", () => {
+    assert.isUndefined(gitignoreWith("/node_modules\n.atqbo\nplan.json\n*.plan.json\n"))
+    assert.deepStrictEqual(gitignoreWith("dist/\n.atqbo/")?.added, ["node_modules/", "plan.json", "*.plan.json"])
+    assert.isTrue(gitignoreWith("dist/")!.text.startsWith("dist/\n# atqbo:"))
+  })
+
+  it("adapts a workflow: no tool paths, the default branch, another configuration directory", () => {
+    const text = [
+      "on:",
+      "  push:",
+      "    branches: [main]",
+      "    paths:",
+      "      - \"mappings/**\"",
+      "      - \"package.json\"",
+      "      # The tool itself, in atqbo's own repository (atqbo init leaves these out):",
+      "      - \"src/**\"",
+      "      - \"bin/**\"",
+      "jobs:",
+      "  a:",
+      "    steps:",
+      "      - run: npx atqbo validate --format github # names from mappings/atqbo.yaml",
+      ""
+    ].join("\n")
     assert.strictEqual(adaptWorkflow(text, "mappings"), text)
     assert.strictEqual(
-      adaptWorkflow(text, "cfg"),
-      "paths:\n  - \"cfg/**\"\nrun: npx atqbo validate --config cfg --format github\n# names from cfg/atqbo.yaml\n"
+      scaffoldWorkflow(text, { configDir: "cfg", branch: "trunk" }),
+      [
+        "on:",
+        "  push:",
+        "    branches: [trunk]",
+        "    paths:",
+        "      - \"cfg/**\"",
+        "      - \"package.json\"",
+        "jobs:",
+        "  a:",
+        "    steps:",
+        "      - run: npx atqbo validate --config cfg --format github # names from cfg/atqbo.yaml",
+        ""
+      ].join("\n")
     )
   })
 })

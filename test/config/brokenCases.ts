@@ -462,7 +462,7 @@ export const BROKEN_CASES: ReadonlyArray<BrokenCase> = [
     expected: [
       "cfg/atqbo.yaml:1:1 error: cfg/atqbo.yaml is missing; every configuration directory needs an atqbo.yaml with at least `version: 1`."
     ],
-    hint: "atqbo init cfg"
+    hint: "atqbo init --config cfg"
   },
   {
     name: "empty atqbo.yaml",
