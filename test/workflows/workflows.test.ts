@@ -9,7 +9,7 @@
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { execFile, execFileSync } from "node:child_process"
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises"
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises"
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
@@ -17,6 +17,7 @@ import { parse } from "yaml"
 import { COMMENT_MARKER } from "../../src/render/github.ts"
 
 const WORKFLOW_DIR = path.resolve(".github/workflows")
+const ACTION = "action.yml"
 const require = createRequire(import.meta.url)
 const VALIDATOR = require.resolve("@action-validator/cli/cli.mjs")
 
@@ -102,11 +103,24 @@ const run = (command: string, args: ReadonlyArray<string>, options: { cwd?: stri
 const validate = (file: string) => run(process.execPath, [VALIDATOR, file], { env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } })
 
 describe("workflow linter (@action-validator/cli)", () => {
-  it("accepts every workflow in .github/workflows/", async () => {
+  it("accepts every workflow in .github/workflows/ and the composite action action.yml", async () => {
     const files = (await readdir(WORKFLOW_DIR)).filter((file) => /\.ya?ml$/.test(file)).sort()
     assert.includeMembers(files, ["atqbo-apply.yml", "atqbo-plan-comment.yml", "atqbo-plan.yml", "ci.yml"])
-    const results = await Promise.all(files.map((file) => validate(path.join(WORKFLOW_DIR, file))))
-    results.forEach((result, index) => assert.strictEqual(result.code, 0, `${files[index]}:\n${result.stdout}${result.stderr}`))
+    const paths = [...files.map((file) => path.join(WORKFLOW_DIR, file)), path.resolve(ACTION)]
+    const results = await Promise.all(paths.map(validate))
+    results.forEach((result, index) => assert.strictEqual(result.code, 0, `${paths[index]}:\n${result.stdout}${result.stderr}`))
+  })
+
+  it("checks an action by its schema (an action with a job is refused)", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "atqbo-action-"))
+    try {
+      const file = path.join(dir, "action.yml")
+      await writeFile(file, "name: x\ndescription: y\nruns:\n  using: composite\n  steps:\n    - run: echo hi\njobs: {}\n")
+      const result = await validate(file)
+      assert.strictEqual(result.code, 1, result.stdout + result.stderr)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it("rejects a broken workflow (the linter really checks)", async () => {
@@ -738,5 +752,75 @@ describe("comment script (github-script, fake API)", () => {
   it("fails when posting fails (a plan nobody sees must not pass)", async () => {
     const result = await runCommentScript({ prNumber: "7", failCreate: true })
     assert.match(String(result.error), /Resource not accessible/)
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// The composite action (action.yml), its script run with a stand-in for the installed atqbo
+
+interface Action {
+  readonly inputs: Readonly<Record<string, Obj>>
+  readonly outputs: Readonly<Record<string, Obj>>
+  readonly runs: { readonly using: string; readonly steps: ReadonlyArray<Step> }
+}
+
+describe("composite action (action.yml)", () => {
+  let action: Action
+  beforeAll(async () => {
+    action = parse(await readFile(ACTION, "utf8")) as Action
+  })
+
+  it("takes command, config and format, passes them to its script through env only", () => {
+    assert.deepStrictEqual(Object.keys(action.inputs), ["command", "config", "format", "args"])
+    assert.strictEqual(action.inputs["command"]!["required"], true)
+    assert.strictEqual(action.inputs["config"]!["default"], "mappings")
+    assert.strictEqual(action.inputs["format"]!["default"], "github")
+    assert.strictEqual(action.runs.using, "composite")
+    const [step] = action.runs.steps
+    assert.notInclude(str(step!["run"]), "${{")
+    assert.deepStrictEqual(step!["env"], {
+      ATQBO_COMMAND: "${{ inputs.command }}",
+      ATQBO_CONFIG: "${{ inputs.config }}",
+      ATQBO_FORMAT: "${{ inputs.format }}",
+      ATQBO_ARGS: "${{ inputs.args }}"
+    })
+    assert.strictEqual(action.outputs["changes"]!["value"], "${{ steps.atqbo.outputs.changes }}")
+  })
+
+  /** The action's script against a stand-in bin/atqbo.js that records its arguments and exits with EXIT. */
+  const runAction = (env: Record<string, string>, exit = 0) =>
+    runStep(str(action.runs.steps[0]!["run"]), { ATQBO_CONFIG: "mappings", ATQBO_FORMAT: "github", ATQBO_ARGS: "", ...env }, async (dir) => {
+      await mkdir(path.join(dir, "atqbo", "bin"), { recursive: true })
+      await writeFile(path.join(dir, "atqbo", "bin", "atqbo.js"), `require("fs").writeFileSync("args.json", JSON.stringify(process.argv.slice(2))); process.exit(${exit})`)
+      await writeFile(path.join(dir, "atqbo", "package.json"), "{}")
+    }).then(async (result) => ({ ...result, args: JSON.parse(await readFile(path.join(result.dir, "args.json"), "utf8").catch(() => "null")) as Array<string> | null }))
+  const at = (env: Record<string, string>) => ({ GITHUB_ACTION_PATH: "atqbo", ...env })
+
+  it("runs the installed atqbo with --config and --format, extra arguments split but never evaluated", async () => {
+    const result = await runAction(at({ ATQBO_COMMAND: "apply", ATQBO_CONFIG: "config/acme", ATQBO_ARGS: "--auto-approve $(touch pwned) ;echo" }))
+    assert.strictEqual(result.code, 0, result.stderr)
+    assert.deepStrictEqual(result.args, ["apply", "--config", "config/acme", "--format", "github", "--auto-approve", "$(touch", "pwned)", ";echo"])
+    assert.isFalse(await stat(path.join(result.dir, "pwned")).then(() => true, () => false))
+  })
+
+  it("plans with --detailed-exitcode: 2 passes with changes=true, 0 with changes=false, 1 fails", async () => {
+    const changes = await runAction(at({ ATQBO_COMMAND: "plan", ATQBO_ARGS: "--out plan.json" }), 2)
+    assert.strictEqual(changes.code, 0, changes.stderr)
+    assert.deepStrictEqual(changes.args, ["plan", "--config", "mappings", "--format", "github", "--detailed-exitcode", "--out", "plan.json"])
+    assert.strictEqual(changes.outputs["changes"], "true")
+    const none = await runAction(at({ ATQBO_COMMAND: "plan" }), 0)
+    assert.strictEqual(none.outputs["changes"], "false")
+    const failed = await runAction(at({ ATQBO_COMMAND: "plan" }), 1)
+    assert.strictEqual(failed.code, 1)
+    assert.isUndefined(failed.outputs["changes"])
+    const applyFailed = await runAction(at({ ATQBO_COMMAND: "apply" }), 1)
+    assert.strictEqual(applyFailed.code, 1)
+  })
+
+  it("refuses any other command without running atqbo", async () => {
+    const result = await runAction(at({ ATQBO_COMMAND: "auth" }))
+    assert.strictEqual(result.code, 1)
+    assert.match(result.stdout, /^::error title=atqbo action::/m)
+    assert.isNull(result.args)
   })
 })
