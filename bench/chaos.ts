@@ -140,10 +140,7 @@ export interface ChaosSummary {
   }
 }
 
-const refreshToken = (sandbox: Sandbox): string => {
-  const first = sandbox.qbo.oauth.refreshTokens?.[0]
-  return typeof first === "string" ? first : first?.token ?? ""
-}
+const refreshToken = (sandbox: Sandbox): string => sandbox.qbo.oauth.refreshTokens[sandbox.realmId] ?? ""
 
 /** The environment of a CLI run: the sandbox credentials and endpoint overrides, nothing else. */
 export const cliEnv = (sandbox: Sandbox): Record<string, string> => ({

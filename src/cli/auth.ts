@@ -118,7 +118,6 @@ const qboAuthCommand = Command.make(
     const config = yield* loadConfig(flags.config)
     const clientId = yield* required(config.qbo.clientIdEnv, "the client id of your Intuit app")
     const clientSecret = yield* required(config.qbo.clientSecretEnv, "the client secret of your Intuit app")
-    const storePath = tokenStorePath(config)
 
     const server = yield* Effect.acquireRelease(
       Effect.tryPromise({
@@ -154,6 +153,7 @@ const qboAuthCommand = Command.make(
         })
       )
       const { code, realmId } = yield* authorizationCode(params, state, config)
+      const storePath = tokenStorePath(config.qbo, realmId)
       const tokens = yield* exchangeAuthorizationCode({
         tokenUrl: qboTokenUrl(),
         clientId,
@@ -183,10 +183,10 @@ const qboAuthCommand = Command.make(
           })
         )
       )
-      return { realmId, company }
+      return { realmId, company, storePath }
     })
 
-    const { realmId, company } = yield* flow.pipe(
+    const { realmId, company, storePath } = yield* flow.pipe(
       Effect.tap(({ company }) => Effect.sync(() => server.respond(true, `Connected to "${company.CompanyName}". atqbo stored its token; return to the terminal for the next steps.`))),
       Effect.tapError((error) => Effect.sync(() => server.respond(false, error.message)))
     )

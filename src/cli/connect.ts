@@ -5,7 +5,8 @@
  * `connections`) there is one QBO client per company and one shared Autotask client.
  *
  * Overrides for running against a separately started `atqbo sandbox` (or any test double):
- * ATQBO_AUTOTASK_DISCOVERY_URL, ATQBO_QBO_API_URL, ATQBO_QBO_TOKEN_URL, ATQBO_QBO_TOKEN_STORE.
+ * ATQBO_AUTOTASK_DISCOVERY_URL, ATQBO_QBO_API_URL, ATQBO_QBO_TOKEN_URL, ATQBO_QBO_TOKEN_STORE (a file,
+ * or a directory ending in "/" holding one store per company).
  */
 import { stat } from "node:fs/promises"
 import { join } from "node:path"
@@ -14,6 +15,7 @@ import { Context, Data, Effect, Layer, Option, Redacted } from "effect"
 import type { AutotaskReader, AutotaskWriter } from "../autotask/AutotaskClient.ts"
 import { AutotaskClientLive, autotaskCredentialsFromEnv } from "../autotask/AutotaskClientLive.ts"
 import type { Config, QboConnection } from "../config/types.ts"
+import { tokenStorePath } from "../onboarding/environment.ts"
 import { layerQboAuthStatic } from "../qbo/auth/QboAuth.ts"
 import { apiBaseUrlFor } from "../qbo/auth/endpoints.ts"
 import { readTokenStore } from "../qbo/auth/tokenStore.ts"
@@ -62,7 +64,7 @@ const resolveRealm = (qbo: QboConnection, label: string) =>
   Effect.gen(function*() {
     const configured = qbo.realmId ?? env(qbo.realmIdEnv)
     if (configured) return configured
-    const stored = yield* readTokenStore(env("ATQBO_QBO_TOKEN_STORE") ?? qbo.tokenStore).pipe(Effect.orElseSucceed(() => Option.none()))
+    const stored = yield* readTokenStore(tokenStorePath(qbo, undefined)).pipe(Effect.orElseSucceed(() => Option.none()))
     if (Option.isSome(stored) && stored.value.realmId) return stored.value.realmId
     return yield* new ConnectError({
       message: `no QBO company for ${label}: set qbo.realmId in atqbo.yaml or the environment variable ${qbo.realmIdEnv} (or connect with \`atqbo auth qbo\`)`
@@ -73,7 +75,7 @@ const qboLive = (qbo: QboConnection, realmId: string, write: boolean): Layer.Lay
   const options = { realmId, apiBaseUrl: env("ATQBO_QBO_API_URL") ?? apiBaseUrlFor(qbo.environment), minorVersion: qbo.minorVersion }
   const tokenUrl = env("ATQBO_QBO_TOKEN_URL")
   const auth = {
-    tokenStorePath: env("ATQBO_QBO_TOKEN_STORE") ?? qbo.tokenStore,
+    tokenStorePath: tokenStorePath(qbo, realmId),
     clientIdEnv: qbo.clientIdEnv,
     clientSecretEnv: qbo.clientSecretEnv,
     refreshTokenEnv: qbo.refreshTokenEnv,

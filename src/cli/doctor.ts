@@ -197,7 +197,7 @@ export const doctorCommand = Command.make(
     checks.push(configCheck(flags.config, report))
     const config = report.config
     if (config !== undefined) {
-      const storePath = tokenStorePath(config)
+      const storePath = tokenStorePath(config.qbo, configuredRealmId(config))
       const stored = flags.sandbox ? undefined : yield* Effect.result(readTokenStore(storePath))
       const storeExists = stored !== undefined && (Result.isFailure(stored) || Option.isSome(stored.success))
       const credentials = flags.sandbox

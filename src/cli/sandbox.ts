@@ -9,14 +9,17 @@ import { Console, Data, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { CONFIG_FILES, DEFAULT_CONFIG_DIR, validateConfigDir } from "../config/index.ts"
 import { AUTOTASK_DEFAULTS, QBO_DEFAULTS } from "../config/defaults.ts"
-import type { AutotaskConnection, QboConnection } from "../config/types.ts"
+import type { AutotaskConnection, ConnectionConfig, QboConnection } from "../config/types.ts"
 import { ENV_OVERRIDES } from "../onboarding/environment.ts"
 import type { Sandbox } from "../sandbox/sandbox.ts"
 
 export class SandboxError extends Data.TaggedError("SandboxError")<{ readonly message: string }> {}
 
-/** Keeps the sandbox's rotated tokens away from the real token store. */
-export const SANDBOX_TOKEN_STORE = ".atqbo/sandbox-qbo-token.json"
+/**
+ * Keeps the sandbox's rotated tokens away from the real token stores: a directory (the
+ * trailing "/"), so every company keeps its own store in it (see `tokenStorePath`).
+ */
+export const SANDBOX_TOKEN_STORE = ".atqbo/sandbox-qbo-tokens/"
 
 /** Single-quoted for POSIX shells unless the value is plainly safe. */
 const shellQuote = (value: string): string => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`)
@@ -26,18 +29,52 @@ export interface SandboxVariable {
   readonly value: string
 }
 
+/** The configuration's variable names: its `qbo`, or one per connection. */
+export interface VariableNames {
+  readonly autotask: AutotaskConnection
+  readonly qbo: QboConnection
+  readonly connections: ReadonlyArray<Pick<ConnectionConfig, "name"> & { readonly config: Pick<ConnectionConfig["config"], "qbo"> }>
+}
+
+/** A connection (or the configuration's `qbo`) and the sandbox company its variables point at. */
+export interface SandboxCompany {
+  readonly connection: string | undefined
+  readonly qbo: QboConnection
+  /** Undefined when the sandbox has no company for it. */
+  readonly realmId: string | undefined
+}
+
+/**
+ * Which sandbox company each connection (or, without `connections`, the configuration's
+ * `qbo`) points at: the one its `qbo.realmId` names, else the next company nobody names, in
+ * dataset order.
+ */
+export const sandboxCompanies = (realmIds: ReadonlyArray<string>, names: VariableNames): ReadonlyArray<SandboxCompany> => {
+  const targets = names.connections.length === 0
+    ? [{ connection: undefined, qbo: names.qbo }]
+    : names.connections.map((connection) => ({ connection: connection.name, qbo: connection.config.qbo }))
+  const free = realmIds.filter((realmId) => !targets.some((target) => target.qbo.realmId === realmId))
+  return targets.map((target) => {
+    const own = target.qbo.realmId
+    return { ...target, realmId: own === undefined ? free.shift() : realmIds.includes(own) ? own : undefined }
+  })
+}
+
 /**
  * The environment that points `atqbo` at a running sandbox: the endpoint overrides, then
- * the credentials under the variable names the configuration uses.
+ * the credentials under the variable names the configuration uses: each company's own
+ * refresh token (tokens belong to one company) and realm id.
  */
-export const sandboxEnvironment = (
-  sandbox: Sandbox,
-  names: { readonly autotask: AutotaskConnection; readonly qbo: QboConnection }
-): ReadonlyArray<SandboxVariable> => {
+export const sandboxEnvironment = (sandbox: Sandbox, names: VariableNames): ReadonlyArray<SandboxVariable> => {
   const credentials = sandbox.autotask.credentials
   const oauth = sandbox.qbo.oauth
-  const refreshToken = oauth.refreshTokens?.map((entry) => (typeof entry === "string" ? entry : entry.token))[0]
-  return [
+  const companies = sandboxCompanies(sandbox.qbo.realmIds, names).flatMap(({ realmId, qbo }) => realmId === undefined ? [] : [
+    { name: qbo.clientIdEnv, value: oauth.clientId },
+    { name: qbo.clientSecretEnv, value: oauth.clientSecret },
+    { name: qbo.refreshTokenEnv, value: oauth.refreshTokens[realmId]! },
+    { name: qbo.realmIdEnv, value: realmId }
+  ])
+  const variables = [
     { name: ENV_OVERRIDES.autotaskDiscoveryUrl, value: sandbox.autotask.discoveryUrl },
     { name: ENV_OVERRIDES.qboApiUrl, value: sandbox.qbo.baseUrl },
     { name: ENV_OVERRIDES.qboTokenUrl, value: sandbox.qbo.tokenUrl },
@@ -46,11 +83,10 @@ export const sandboxEnvironment = (
     { name: names.autotask.usernameEnv, value: credentials.username },
     { name: names.autotask.secretEnv, value: credentials.secret },
     { name: names.autotask.integrationCodeEnv, value: credentials.integrationCode },
-    { name: names.qbo.clientIdEnv, value: oauth.clientId },
-    { name: names.qbo.clientSecretEnv, value: oauth.clientSecret },
-    ...(refreshToken === undefined ? [] : [{ name: names.qbo.refreshTokenEnv, value: refreshToken }]),
-    { name: names.qbo.realmIdEnv, value: sandbox.realmId }
+    ...companies
   ]
+  // Connections may share a variable (one Intuit app's client id): export it once.
+  return variables.filter((variable, index) => variables.findIndex((other) => other.name === variable.name) === index)
 }
 
 export const exportLines = (variables: ReadonlyArray<SandboxVariable>): ReadonlyArray<string> =>
@@ -86,6 +122,7 @@ const variableNames = (dir: string) =>
   Effect.map(validateConfigDir(dir), (report) => ({
     autotask: report.config?.autotask ?? AUTOTASK_DEFAULTS,
     qbo: report.config?.qbo ?? QBO_DEFAULTS,
+    connections: report.config?.connections ?? [],
     valid: report.config !== undefined
   }))
 
@@ -146,6 +183,8 @@ export const sandboxCommand = Command.make(
     )
     const oauth = sandbox.qbo.oauth
     const variables = sandboxEnvironment(sandbox, names)
+    const companies = sandboxCompanies(sandbox.qbo.realmIds, names)
+    const usedBy = (realmId: string) => companies.filter((company) => company.realmId === realmId && company.connection !== undefined).map((company) => `connection ${company.connection}`)
     const dataset = sandbox.dataDir === DEMO_DATA_DIR ? "the bundled demo dataset" : sandbox.dataDir
     const lines = [
       `atqbo sandbox: the Autotask and QBO simulators are running with ${dataset}. Press Ctrl-C to stop.`,
@@ -155,29 +194,34 @@ export const sandboxCommand = Command.make(
       `  QBO API             ${sandbox.qbo.baseUrl}`,
       `  QBO OAuth token     ${sandbox.qbo.tokenUrl}`,
       `  QBO OAuth authorize ${sandbox.qbo.authorizeUrl}  (consents at once and redirects)`,
-      `  QBO company         realm ${sandbox.realmId}${sandbox.qbo.realmIds.length > 1 ? ` (also ${sandbox.qbo.realmIds.slice(1).join(", ")})` : ""}`,
       "",
-      "Sandbox credentials (fixed public test values, not secrets):",
+      "Sandbox credentials (fixed public test values, not secrets; each refresh token works for its own company only):",
       `  Autotask API user   ${sandbox.autotask.credentials.username}, secret ${sandbox.autotask.credentials.secret}, integration code ${sandbox.autotask.credentials.integrationCode}`,
       `  QBO OAuth client    ${oauth.clientId} / ${oauth.clientSecret}`,
+      ...sandbox.qbo.realmIds.map((realmId) =>
+        `  QBO company ${realmId}  refresh token ${oauth.refreshTokens[realmId]}${usedBy(realmId).length > 0 ? `  (${usedBy(realmId).join(", ")})` : ""}`
+      ),
       "",
       `Point atqbo at the sandbox: run these in another shell (bash, zsh), then e.g. \`atqbo plan${flags.config === DEFAULT_CONFIG_DIR ? "" : ` --config ${flags.config}`}\`:`,
       "",
       ...exportLines(variables),
       "",
-      `${ENV_OVERRIDES.qboTokenStore} keeps the sandbox's rotated tokens in ${SANDBOX_TOKEN_STORE}, so the real token store`,
-      "stays untouched; unset the variables (or close the shell) to talk to the real systems again."
+      `${ENV_OVERRIDES.qboTokenStore} keeps the sandbox's rotated tokens in ${SANDBOX_TOKEN_STORE} (one store per company), so the`,
+      "real token stores stay untouched; unset the variables (or close the shell) to talk to the real systems again."
     ]
     if (!names.valid) {
       lines.push(`The configuration in ${flags.config} could not be read, so the lines use the default variable names; run \`atqbo validate --config ${flags.config}\`.`)
     }
     yield* Console.log(lines.join("\n"))
-    const realmId = names.valid ? names.qbo.realmId : undefined
-    if (realmId !== undefined && realmId !== sandbox.realmId) {
+    for (const company of names.valid ? companies : []) {
+      if (company.realmId !== undefined) continue
+      const who = company.connection === undefined ? "" : ` for connection ${company.connection}`
       yield* Console.error(
-        `note: ${flags.config}/${CONFIG_FILES[0]!.fileName} sets qbo.realmId ${realmId}, which takes precedence over ${names.qbo.realmIdEnv}: ` +
-          `commands using that configuration would address company ${realmId}, which the sandbox does not have. ` +
-          "Use a configuration without qbo.realmId (for example the mappings/ of `atqbo init sandbox-config`, with --config sandbox-config/mappings)."
+        company.qbo.realmId === undefined
+          ? `note: the sandbox has no company left${who}: the dataset has ${sandbox.qbo.realmIds.length} (add a qbo/<realmId>/ directory to it).`
+          : `note: ${flags.config}/${CONFIG_FILES[0]!.fileName} sets qbo.realmId ${company.qbo.realmId}${who}, which takes precedence over ${company.qbo.realmIdEnv}: ` +
+            `commands using that configuration would address company ${company.qbo.realmId}, which the sandbox does not have. ` +
+            "Use a configuration without qbo.realmId (for example the mappings/ of `atqbo init sandbox-config`, with --config sandbox-config/mappings)."
       )
     }
     const signal = yield* untilSignal

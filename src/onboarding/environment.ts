@@ -2,7 +2,8 @@
  * Environment variables the onboarding commands read, with the same overrides `connect.ts`
  * honours, so `doctor` and `auth qbo` look where `plan` and `apply` will look.
  */
-import type { Config } from "../config/types.ts"
+import { basename, join } from "node:path"
+import type { Config, QboConnection } from "../config/types.ts"
 import { QBO_AUTHORIZE_URL, QBO_TOKEN_URL, apiBaseUrlFor } from "../qbo/auth/endpoints.ts"
 
 /** A variable's trimmed value; unset and blank are the same. */
@@ -19,8 +20,18 @@ export const ENV_OVERRIDES = {
   qboTokenStore: "ATQBO_QBO_TOKEN_STORE"
 } as const
 
-/** Where the QBO token store is: `ATQBO_QBO_TOKEN_STORE`, else `qbo.tokenStore`. */
-export const tokenStorePath = (config: Config): string => envValue(ENV_OVERRIDES.qboTokenStore) ?? config.qbo.tokenStore
+/**
+ * Where a company's QBO token store is: `ATQBO_QBO_TOKEN_STORE`, else the connection's
+ * `tokenStore`. An override ending in "/" is a directory of stores, one per company
+ * (`<dir>/<realmId>.json`; the connection's own file name while the company is not known yet),
+ * so several connections never share one store; `atqbo sandbox` prints such a directory.
+ */
+export const tokenStorePath = (qbo: QboConnection, realmId: string | undefined): string => {
+  const override = envValue(ENV_OVERRIDES.qboTokenStore)
+  if (override === undefined) return qbo.tokenStore
+  if (!/[/\\]$/.test(override)) return override
+  return join(override, realmId === undefined ? basename(qbo.tokenStore) : `${realmId}.json`)
+}
 
 export const qboTokenUrl = (): string => envValue(ENV_OVERRIDES.qboTokenUrl) ?? QBO_TOKEN_URL
 

@@ -11,6 +11,7 @@ import { layersForSandbox } from "../../src/cli/connect.ts"
 import { QboWriter } from "../../src/qbo/QboClient.ts"
 import { ownershipMarker } from "../../src/reconcile/marker.ts"
 import { planProblem } from "../../src/reconcile/planFile.ts"
+import { DEFAULT_REALM_ID } from "../../src/sandbox/qbo/index.ts"
 import type { Sandbox } from "../../src/sandbox/sandbox.ts"
 import { runCli, sandboxEnv, writeConfig } from "../support/cli.ts"
 import { mixedDataset } from "../support/datasets.ts"
@@ -27,7 +28,7 @@ const sandboxWithSecrets = Effect.gen(function*() {
   return yield* withSandbox({
     dataDir: yield* Effect.promise(mixedDataset),
     autotaskCredentials: { username: "api-user@msp.test", secret: SECRETS.autotaskSecret, integrationCode: SECRETS.integrationCode },
-    qboOAuth: { clientId: "ABtestclient", clientSecret: SECRETS.qboClientSecret, refreshTokens: [SECRETS.refreshToken] }
+    qboOAuth: { clientId: "ABtestclient", clientSecret: SECRETS.qboClientSecret, refreshTokens: { [DEFAULT_REALM_ID]: SECRETS.refreshToken } }
   })
 })
 

@@ -1,14 +1,19 @@
 /**
  * Several QBO companies from one Autotask database (issue: a US and a Canadian company):
- * the real CLI against one Autotask simulator and a QBO simulator with two companies.
+ * the real CLI against one Autotask simulator and a QBO simulator with two companies, with
+ * the environment `atqbo sandbox` prints for the configuration (each company's own refresh
+ * token, one token store per company under ATQBO_QBO_TOKEN_STORE).
  */
 import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import { ownerOf } from "../../src/reconcile/marker.ts"
 import type { Sandbox } from "../../src/sandbox/sandbox.ts"
-import { runCli, sandboxEnv, writeConfig } from "../support/cli.ts"
+import { sandboxEnvironment } from "../../src/cli/sandbox.ts"
+import { loadConfig } from "../../src/config/loadConfig.ts"
+import { readTokenStore } from "../../src/qbo/auth/tokenStore.ts"
+import { runCli as runCliIn, writeConfig } from "../support/cli.ts"
 import { billingCode, billingItem, company, invoice } from "../support/fixtures.ts"
 import { daysAgo, withSandbox, writeDataset } from "../support/sandbox.ts"
 
@@ -75,10 +80,15 @@ describe("several QBO companies", () => {
     Effect.scoped(Effect.gen(function*() {
       const sandbox = yield* withSandbox({ dataDir: yield* Effect.promise(dataset) })
       assert.deepStrictEqual([...sandbox.qbo.realmIds].sort(), [US, CA])
-      const base = sandboxEnv(sandbox)
-      const env = { ...base, QBO_US_REFRESH_TOKEN: base.QBO_REFRESH_TOKEN!, QBO_CA_REFRESH_TOKEN: base.QBO_REFRESH_TOKEN! }
       const first = yield* Effect.promise(() => writeConfig(US))
       const config = yield* Effect.promise(() => writeConfig(US, { top: connections(first.stateDir) }))
+      const loaded = yield* loadConfig(config.dir)
+      const printed = sandboxEnvironment(sandbox, { autotask: loaded.autotask, qbo: loaded.qbo, connections: loaded.connections })
+      const env = Object.fromEntries(printed.map((variable) => [variable.name, variable.value]))
+      assert.strictEqual(env["QBO_US_REFRESH_TOKEN"], sandbox.qbo.oauth.refreshTokens[US])
+      assert.strictEqual(env["QBO_CA_REFRESH_TOKEN"], sandbox.qbo.oauth.refreshTokens[CA])
+      const cwd = first.stateDir // where the relative ATQBO_QBO_TOKEN_STORE directory goes
+      const runCli = (args: ReadonlyArray<string>, options: { env: Record<string, string> }) => runCliIn(args, { ...options, cwd })
 
       const plan = yield* Effect.promise(() => runCli(["plan", "--config", config.dir, "--format", "json"], { env }))
       assert.strictEqual(plan.code, 0, plan.stderr)
@@ -107,6 +117,10 @@ describe("several QBO companies", () => {
       assert.strictEqual(again.code, 0, again.stderr)
       assert.include(again.stdout, "Nothing to apply.")
       assert.strictEqual(sandbox.qbo.writeCount() + sandbox.autotask.writeCount(), writes, "a second apply writes nothing")
+      for (const realm of [US, CA]) {
+        const store = Option.getOrThrow(yield* readTokenStore(join(cwd, env["ATQBO_QBO_TOKEN_STORE"]!, `${realm}.json`)))
+        assert.strictEqual(store.realmId, realm, "one token store per company under the override")
+      }
 
       // Company 2 moves to the US company by a routing change: never a second document.
       const moved = yield* Effect.promise(() => writeConfig(US, { top: connections(first.stateDir, ["      - udf: { name: Billing Entity, values: [CA] }"]) }))

@@ -14,11 +14,11 @@ import { exchangeAuthorizationCode, tokenRecordFrom } from "../../src/qbo/auth/t
 import { readTokenStore, writeTokenStore } from "../../src/qbo/auth/tokenStore.ts"
 import { layerQboClient } from "../../src/qbo/QboClientLive.ts"
 import { QboReader } from "../../src/qbo/QboClient.ts"
-import { DEFAULT_QBO_SANDBOX_OAUTH, type QboSimulator } from "../../src/sandbox/qbo/index.ts"
+import { DEFAULT_QBO_SANDBOX_OAUTH, type QboSimulator, sandboxRefreshToken } from "../../src/sandbox/qbo/index.ts"
 import { baseRealm, clientOptions, OTHER_REALM, REALM, startSim } from "./helpers.ts"
 
 const { clientId, clientSecret } = DEFAULT_QBO_SANDBOX_OAUTH
-const initialRefreshToken = (DEFAULT_QBO_SANDBOX_OAUTH.refreshTokens ?? [])[0] as string
+const initialRefreshToken = sandboxRefreshToken(REALM)
 const DAY = 24 * 3600 * 1000
 const TOKEN_PATH = "POST /oauth2/v1/tokens/bearer"
 
@@ -172,6 +172,24 @@ describe("QboAuth", () => {
         layerQboClient(clientOptions(sim)).pipe(
           Layer.provide(authLayer({ tokenStorePath: join(dir, "retry401", "qbo-token.json") })),
           Layer.provide(NodeHttpClient.layerUndici)
+        )
+      )
+    ))
+
+  it.live("a company's refresh token used for another company ends in 403/3100 and the 'check the realm id' message", () =>
+    Effect.gen(function*() {
+      const reader = yield* QboReader
+      const error = yield* Effect.flip(reader.read("Customer", "1"))
+      assert.strictEqual(error._tag === "QboError" && error.status, 403)
+      assert.include(error.message, "not authorized for this company (403); check the realm id")
+      const refused = sim.requests.filter((r) => r.realmId === OTHER_REALM).map((r) => [r.status, r.outcome])
+      assert.deepStrictEqual(refused, [[403, "auth"]], "a 403 is not a refresh-and-retry")
+    }).pipe(
+      Effect.provide(
+        layerQboClient(clientOptions(sim, { realmId: OTHER_REALM })).pipe(
+          Layer.provide(layerQboAuth({ realmId: OTHER_REALM, tokenUrl: sim.tokenUrl, tokenStorePath: join(dir, "wrong-company", "qbo-token.json") })),
+          Layer.provide(NodeHttpClient.layerUndici),
+          Layer.provide(env(defaultEnv)) // REALM's refresh token
         )
       )
     ))

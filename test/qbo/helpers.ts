@@ -10,6 +10,7 @@ import type { QboReader, QboWriter } from "../../src/qbo/QboClient.ts"
 import {
   type JsonObject,
   type QboRealmData,
+  type QboSandboxOAuth,
   type QboSimOptionsInput,
   type QboSimulator,
   startQboSimulator
@@ -41,8 +42,9 @@ export const baseRealm = (overrides: Partial<QboRealmData> = {}): QboRealmData =
 
 export const startSim = (
   realms: Record<string, QboRealmData> = { [REALM]: baseRealm() },
-  options: QboSimOptionsInput = {}
-): Promise<QboSimulator> => startQboSimulator({ realms, options })
+  options: QboSimOptionsInput = {},
+  oauth?: QboSandboxOAuth
+): Promise<QboSimulator> => startQboSimulator({ realms, options, ...(oauth === undefined ? {} : { oauth }) })
 
 export interface RawResponse {
   readonly status: number

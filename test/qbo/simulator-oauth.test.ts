@@ -3,11 +3,11 @@
  * authentication, refresh-token rotation, authorize redirect, revoke, discovery.
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
-import { DEFAULT_QBO_SANDBOX_OAUTH, type QboSimulator } from "../../src/sandbox/qbo/index.ts"
+import { DEFAULT_QBO_SANDBOX_OAUTH, type QboSimulator, sandboxRefreshToken } from "../../src/sandbox/qbo/index.ts"
 import { baseRealm, OTHER_REALM, raw, REALM, startSim } from "./helpers.ts"
 
 const { clientId, clientSecret } = DEFAULT_QBO_SANDBOX_OAUTH
-const initialRefreshToken = (DEFAULT_QBO_SANDBOX_OAUTH.refreshTokens ?? [])[0] as string
+const initialRefreshToken = sandboxRefreshToken(REALM)
 const basic = (id = clientId, secret = clientSecret) => `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}`
 
 const tokenRequest = (sim: QboSimulator, form: Record<string, string>, authorization: string | undefined = basic(), extra: Record<string, string> = {}) =>
@@ -62,6 +62,35 @@ describe("QBO simulator: OAuth", () => {
     assert.strictEqual(bad.json.error, "invalid_client")
     const post = await tokenRequest(sim, { grant_type: "refresh_token", refresh_token: initialRefreshToken, client_id: clientId, client_secret: clientSecret }, undefined)
     assert.strictEqual(post.status, 200)
+  })
+
+  it("gives every company its own starting refresh token, whose access tokens work for that company only (403/3100 elsewhere)", async () => {
+    assert.deepStrictEqual(sim.oauth.refreshTokens, { [REALM]: sandboxRefreshToken(REALM), [OTHER_REALM]: sandboxRefreshToken(OTHER_REALM) })
+    const rotating = await startSim({ [REALM]: baseRealm(), [OTHER_REALM]: {} }, { tokens: { rotationPeriodSeconds: 0 } })
+    try {
+      const own = await refresh(rotating, sandboxRefreshToken(OTHER_REALM))
+      assert.notStrictEqual(own.json.refresh_token, sandboxRefreshToken(OTHER_REALM), "rotated at once")
+      const rotated = await refresh(rotating, own.json.refresh_token)
+      for (const token of [own.json.access_token, rotated.json.access_token]) {
+        assert.strictEqual((await raw(rotating, `/companyinfo/${OTHER_REALM}`, { token, realm: OTHER_REALM })).status, 200)
+        for (const realm of [REALM, "123456789"]) {
+          const refused = await raw(rotating, "/customer/1", { token, realm })
+          assert.strictEqual(refused.status, 403, `realm ${realm}: another company, or one the simulator lacks`)
+          assert.strictEqual(refused.json.fault.error[0].code, "3100")
+          assert.strictEqual(refused.json.fault.type, "SERVICE")
+        }
+      }
+    } finally {
+      await rotating.close()
+    }
+    const named = await startSim({ [REALM]: baseRealm() }, {}, { clientId, clientSecret, refreshTokens: { [REALM]: "RT1-mine" } })
+    try {
+      assert.strictEqual((await refresh(named, "RT1-mine")).status, 200)
+    } finally {
+      await named.close()
+    }
+    const unknown = await startSim({ [REALM]: baseRealm() }, {}, { clientId, clientSecret, refreshTokens: { "777": "RT1-x" } }).then(() => "started", String)
+    assert.match(unknown, /oauth\.refreshTokens names realm 777, which the simulator does not have/)
   })
 
   it("rotates after the rotation period; the old refresh token then fails invalid_grant", async () => {

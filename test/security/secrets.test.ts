@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { layerQboAuthStatic } from "../../src/qbo/auth/QboAuth.ts"
 import { QboReader } from "../../src/qbo/QboClient.ts"
 import { layerQboReader } from "../../src/qbo/QboClientLive.ts"
+import { DEFAULT_REALM_ID } from "../../src/sandbox/qbo/index.ts"
 import { type Sandbox, startSandbox } from "../../src/sandbox/sandbox.ts"
 import { type CliResult, runCli, sandboxEnv, writeConfig } from "../support/cli.ts"
 import { mixedDataset } from "../support/datasets.ts"
@@ -99,7 +100,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({
     dataDir: await mixedDataset(),
     autotaskCredentials: { username: "api-user@msp.test", secret: SECRETS.autotaskSecret, integrationCode: SECRETS.integrationCode },
-    qboOAuth: { clientId: "ABsecurityclient", clientSecret: SECRETS.qboClientSecret, refreshTokens: [SECRETS.refreshToken] }
+    qboOAuth: { clientId: "ABsecurityclient", clientSecret: SECRETS.qboClientSecret, refreshTokens: { [DEFAULT_REALM_ID]: SECRETS.refreshToken } }
   })
   webhook = createServer((request, response) => {
     let body = ""

@@ -4,12 +4,14 @@
  * write must change nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { startQboSimulator } from "../../src/sandbox/qbo/index.ts"
+import { DEFAULT_REALM_ID, startQboSimulator } from "../../src/sandbox/qbo/index.ts"
 import { type Sandbox, startSandbox } from "../../src/sandbox/sandbox.ts"
 import { mixedDataset } from "../support/datasets.ts"
 
 const CREDENTIALS = { username: "api-user@msp.test", secret: "AT-SIM-SECRET-4b1e", integrationCode: "AT-SIM-INTEGRATION-77c0" }
-const OAUTH = { clientId: "ABsecurityclient", clientSecret: "QBO-SIM-CLIENT-SECRET-5d2a", refreshTokens: ["RT1-SIM-REFRESH-TOKEN-0f9b"] }
+const CLIENT = { clientId: "ABsecurityclient", clientSecret: "QBO-SIM-CLIENT-SECRET-5d2a" }
+const REFRESH_TOKEN = "RT1-SIM-REFRESH-TOKEN-0f9b"
+const OAUTH = { ...CLIENT, refreshTokens: { [DEFAULT_REALM_ID]: REFRESH_TOKEN } }
 
 let sandbox: Sandbox
 
@@ -76,7 +78,7 @@ describe("the QBO simulator refuses requests without a valid bearer token", () =
     ["no Authorization header", undefined],
     ["a Basic header", `Basic ${Buffer.from(`${OAUTH.clientId}:${OAUTH.clientSecret}`).toString("base64")}`],
     ["a made-up bearer token", "Bearer eyJmYWtlIjoidG9rZW4ifQ.not-a-token-issued-by-intuit"],
-    ["the refresh token used as a bearer", `Bearer ${OAUTH.refreshTokens[0]}`],
+    ["the refresh token used as a bearer", `Bearer ${REFRESH_TOKEN}`],
     ["the client secret used as a bearer", `Bearer ${OAUTH.clientSecret}`]
   ])("%s → 401 on reads, queries and writes, nothing created", async (_name, authorization) => {
     const headers: Record<string, string> = { accept: "application/json", ...(authorization ? { authorization } : {}) }
@@ -95,7 +97,7 @@ describe("the QBO simulator refuses requests without a valid bearer token", () =
   })
 
   it("refuses a token issued for another company (403), by another server, or expired (401)", async () => {
-    const sim = await startQboSimulator({ realms: { "1111111111": {}, "2222222222": {} }, oauth: OAUTH })
+    const sim = await startQboSimulator({ realms: { "1111111111": {}, "2222222222": {} }, oauth: CLIENT })
     try {
       const companyInfo = (token: string) =>
         fetch(`${sim.baseUrl}/v3/company/1111111111/companyinfo/1111111111?minorversion=75`, { headers: { authorization: `Bearer ${token}`, accept: "application/json" } })
@@ -120,7 +122,7 @@ describe("the QBO simulator refuses requests without a valid bearer token", () =
         body
       })
     const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}`
-    const grant = form({ grant_type: "refresh_token", refresh_token: OAUTH.refreshTokens[0]! })
+    const grant = form({ grant_type: "refresh_token", refresh_token: REFRESH_TOKEN })
 
     const noClient = await post(undefined, grant)
     expect(noClient.status).toBe(401)

@@ -39,10 +39,7 @@ export const runCli = (args: ReadonlyArray<string>, options: { env?: Record<stri
     })
   })
 
-const firstRefreshToken = (sandbox: Sandbox): string => {
-  const first = sandbox.qbo.oauth.refreshTokens?.[0]
-  return typeof first === "string" ? first : first?.token ?? ""
-}
+const firstRefreshToken = (sandbox: Sandbox): string => sandbox.qbo.oauth.refreshTokens[sandbox.realmId] ?? ""
 
 /** Environment that points the CLI at running simulators with their credentials. */
 export const sandboxEnv = (sandbox: Sandbox): Record<string, string> => ({

@@ -8,8 +8,8 @@ export { loadQboDataset, loadQboSandbox, loadQboSandboxConfig, loadRealmDirector
 export type { QboSandboxConfig } from "./dataset.ts"
 export { DEFAULT_REALM_ID } from "./defaults.ts"
 export type { QboRealmData } from "./defaults.ts"
-export { DEFAULT_QBO_SANDBOX_OAUTH, OAUTH_PATHS } from "./oauth.ts"
-export type { QboSandboxOAuth } from "./oauth.ts"
+export { DEFAULT_QBO_SANDBOX_OAUTH, OAUTH_PATHS, sandboxRefreshToken } from "./oauth.ts"
+export type { QboSandboxCredentials, QboSandboxOAuth } from "./oauth.ts"
 export { DEFAULT_QBO_SIM_OPTIONS, mergeSimOptions, parseSimOptions } from "./options.ts"
 export type {
   QboSimFaults,

@@ -15,14 +15,35 @@ import type { SimClock } from "./time.ts"
 export interface QboSandboxOAuth {
   readonly clientId: string
   readonly clientSecret: string
-  /** Refresh tokens valid at start-up. A plain string works for every realm. */
-  readonly refreshTokens?: ReadonlyArray<string | { readonly token: string; readonly realmId: string }>
+  /**
+   * The refresh token each company starts with, by realm id. Like Intuit's, every token
+   * belongs to the one company it was issued for. A realm not listed gets
+   * `sandboxRefreshToken(realmId)`.
+   */
+  readonly refreshTokens?: Readonly<Record<string, string>>
+}
+
+/** The OAuth settings of a running simulator: a refresh token for every realm. */
+export interface QboSandboxCredentials extends QboSandboxOAuth {
+  readonly refreshTokens: Readonly<Record<string, string>>
 }
 
 export const DEFAULT_QBO_SANDBOX_OAUTH: QboSandboxOAuth = {
   clientId: "ABsandboxClientId0000000000000000000000000000000",
-  clientSecret: "sandboxClientSecret000000000000000000000",
-  refreshTokens: ["RT1-000-H0-1700000000sandboxrefreshtoken"]
+  clientSecret: "sandboxClientSecret000000000000000000000"
+}
+
+/** A company's fixed, public starting refresh token (stable across runs, so it can be exported once). */
+export const sandboxRefreshToken = (realmId: string): string => `RT1-000-H0-1700000000sandbox${realmId}`
+
+/** `config` with a refresh token for every realm; a token for a realm the simulator lacks is an error. */
+export const sandboxCredentials = (config: QboSandboxOAuth, realmIds: ReadonlyArray<string>): QboSandboxCredentials => {
+  const unknown = Object.keys(config.refreshTokens ?? {}).filter((realmId) => !realmIds.includes(realmId))
+  if (unknown.length > 0) throw new Error(`oauth.refreshTokens names realm ${unknown.join(", ")}, which the simulator does not have (${realmIds.join(", ")})`)
+  return {
+    ...config,
+    refreshTokens: Object.fromEntries(realmIds.map((realmId) => [realmId, config.refreshTokens?.[realmId] ?? sandboxRefreshToken(realmId)]))
+  }
 }
 
 export const OAUTH_PATHS = {
@@ -34,14 +55,14 @@ export const OAUTH_PATHS = {
 } as const
 
 interface AccessTokenRecord {
-  readonly realmId: string | undefined
+  readonly realmId: string
   readonly expiresAt: number
   readonly refreshToken: string | undefined
   revoked: boolean
 }
 
 interface RefreshTokenRecord {
-  readonly realmId: string | undefined
+  readonly realmId: string
   readonly issuedAt: number
   expiresAt: number
   valid: boolean
@@ -78,7 +99,7 @@ const invalidGrant = (description = "Incorrect or invalid refresh token"): OAuth
 })
 
 export class OAuthServer {
-  private readonly config: QboSandboxOAuth
+  private readonly config: QboSandboxCredentials
   private readonly clock: SimClock
   private readonly tokens: () => QboSimTokens
   private readonly realms: () => ReadonlyArray<string>
@@ -87,14 +108,12 @@ export class OAuthServer {
   private readonly codes = new Map<string, AuthorizationCode>()
   private sequence = 0
 
-  constructor(config: QboSandboxOAuth, clock: SimClock, tokens: () => QboSimTokens, realms: () => ReadonlyArray<string>) {
+  constructor(config: QboSandboxCredentials, clock: SimClock, tokens: () => QboSimTokens, realms: () => ReadonlyArray<string>) {
     this.config = config
     this.clock = clock
     this.tokens = tokens
     this.realms = realms
-    for (const entry of config.refreshTokens ?? []) {
-      const token = typeof entry === "string" ? entry : entry.token
-      const realmId = typeof entry === "string" ? undefined : entry.realmId
+    for (const [realmId, token] of Object.entries(config.refreshTokens)) {
       this.refreshTokens.set(token, {
         realmId,
         issuedAt: clock.now(),
@@ -108,8 +127,8 @@ export class OAuthServer {
     return this.config.clientId
   }
 
-  /** An access token for `realmId` (undefined: valid for every realm), as the token endpoint would issue. */
-  issueAccessToken(realmId: string | undefined, refreshToken?: string): string {
+  /** An access token for `realmId`, as the token endpoint would issue. */
+  issueAccessToken(realmId: string, refreshToken?: string): string {
     const token = `${ACCESS_PREFIX}${randomBytes(48).toString("base64url")}`
     this.accessTokens.set(token, {
       realmId,
@@ -120,7 +139,7 @@ export class OAuthServer {
     return token
   }
 
-  private newRefreshToken(realmId: string | undefined): string {
+  private newRefreshToken(realmId: string): string {
     this.sequence += 1
     const token = `RT1-${String(100 + (this.sequence % 900))}-H0-${Math.floor(this.clock.now() / 1000)}${randomBytes(12).toString("hex")}`
     this.refreshTokens.set(token, {
@@ -132,7 +151,11 @@ export class OAuthServer {
     return token
   }
 
-  /** Whether a bearer token may call `realmId`: 401 unknown/expired/revoked, 403 other realm. */
+  /**
+   * Whether a bearer token may call `realmId`: 401 unknown/expired/revoked; 403 (3100) when it
+   * was issued for another company (Intuit help article "3100 message=AuthorizationFailed;
+   * errorCode=003100; statusCode=403"; captured in node-quickbooks #154, oauth-jsclient #2).
+   */
   checkAccess(authorization: string | undefined, realmId: string): AccessCheck {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")
     if (match === null) return { ok: false, status: 401, detail: null }
@@ -147,7 +170,7 @@ export class OAuthServer {
     }
     if (record.revoked) return { ok: false, status: 401, detail: null }
     if (this.clock.now() >= record.expiresAt) return { ok: false, status: 401, detail: `Token expired: ${token}` }
-    if (record.realmId !== undefined && record.realmId !== realmId) return { ok: false, status: 403, detail: null }
+    if (record.realmId !== realmId) return { ok: false, status: 403, detail: null }
     return { ok: true }
   }
 
@@ -170,7 +193,7 @@ export class OAuthServer {
     return id !== undefined && secret !== undefined && safeEqual(id, this.config.clientId) && safeEqual(secret, this.config.clientSecret)
   }
 
-  private tokenReply(realmId: string | undefined, refreshToken: string, hardExpiry: boolean): OAuthReply {
+  private tokenReply(realmId: string, refreshToken: string, hardExpiry: boolean): OAuthReply {
     const record = this.refreshTokens.get(refreshToken)!
     const ttl = this.tokens()
     const body: Record<string, string | number> = {

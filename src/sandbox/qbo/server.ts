@@ -22,7 +22,15 @@ import {
 } from "./faults.ts"
 import { type JsonObject, type JsonValue, isObject } from "./json.ts"
 import { RealmLimiter } from "./limits.ts"
-import { DEFAULT_QBO_SANDBOX_OAUTH, OAUTH_PATHS, OAuthServer, type OAuthReply, type QboSandboxOAuth } from "./oauth.ts"
+import {
+  DEFAULT_QBO_SANDBOX_OAUTH,
+  OAUTH_PATHS,
+  OAuthServer,
+  type OAuthReply,
+  type QboSandboxCredentials,
+  type QboSandboxOAuth,
+  sandboxCredentials
+} from "./oauth.ts"
 import * as Operations from "./operations.ts"
 import { DEFAULT_QBO_SIM_OPTIONS, type QboSimOptions, type QboSimOptionsInput, mergeSimOptions, parseSimOptions } from "./options.ts"
 import { runBatch } from "./batch.ts"
@@ -76,7 +84,8 @@ export interface QboSimulator {
   readonly discoveryUrl: string
   readonly port: number
   readonly realmIds: ReadonlyArray<string>
-  readonly oauth: QboSandboxOAuth
+  /** The client credentials and each realm's starting refresh token. */
+  readonly oauth: QboSandboxCredentials
   /** Every request received, oldest first (the oldest are dropped beyond about `maxLogEntries`). */
   readonly requests: ReadonlyArray<QboRequestLogEntry>
   store(realmId: string): QboRealmView
@@ -92,8 +101,8 @@ export interface QboSimulator {
   /** Scripted fault for the next matching request(s). */
   injectFault(spec: QboFaultSpec): void
   clearFaults(): void
-  /** An access token as the token endpoint would issue; `undefined` realm = any realm. */
-  issueAccessToken(realmId?: string): string
+  /** An access token for one realm, as the token endpoint would issue. */
+  issueAccessToken(realmId: string): string
   isRefreshTokenValid(token: string): boolean
   /** Moves the simulated clock forward (token expiry, rotation period, rate windows). */
   advanceTime(simulatedMs: number): void
@@ -176,10 +185,10 @@ export const startQboSimulator = async (config: QboSimulatorOptions): Promise<Qb
   let options = mergeSimOptions(DEFAULT_QBO_SIM_OPTIONS, config.options === undefined ? undefined : parseSimOptions(config.options, "startQboSimulator options"))
   const clock = new SimClock(options.timeScale)
   const injector = new FaultInjector(options.faults.seed)
-  const oauthConfig = config.oauth ?? DEFAULT_QBO_SANDBOX_OAUTH
   const stores = new Map<string, RealmStore>()
   for (const [realmId, data] of Object.entries(config.realms)) stores.set(realmId, createRealmStore(realmId, data, new Date()))
   const realmIds = [...stores.keys()]
+  const oauthConfig = sandboxCredentials(config.oauth ?? DEFAULT_QBO_SANDBOX_OAUTH, realmIds)
   const oauth = new OAuthServer(oauthConfig, clock, () => options.tokens, () => realmIds)
   const limiters = new Map<string, RealmLimiter>()
   let log: Array<QboRequestLogEntry> = []
