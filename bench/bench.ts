@@ -167,10 +167,12 @@ const runSize = async (settings: Settings, phases: ReadonlyArray<"plan" | "apply
     seed: settings.seed
   })
   process.stderr.write(`${meta.dir}\n`)
-  // A fixed latency per request, no faults, the real limits (the simulators' defaults).
+  // A fixed latency per request, no faults, the real limits (the simulators' defaults). The
+  // latency is the whole time an Autotask request holds its thread (no extra processing time),
+  // so applyTimeFloorMs's 3 × latency stays the floor.
   const sandbox = await startSandbox({
     dataDir: meta.dir,
-    autotask: { seed: settings.seed, latency: { fixedMs: settings.latencyMs, jitterMs: 0 } },
+    autotask: { seed: settings.seed, processingMs: 0, latency: { fixedMs: settings.latencyMs, jitterMs: 0 } },
     qbo: { faults: { latencyMs: settings.latencyMs, latencyJitterMs: 0 } }
   })
   const config = await writeBenchConfig(sandbox.realmId, undefined, settings.numbering === "autotask" ? ["  numbering:", "    mode: autotask"] : [])

@@ -21,14 +21,29 @@ const data = sampleDataset
 const statuses = (responses: ReadonlyArray<{ readonly status: number }>) =>
   responses.map((response) => response.status).sort((a, b) => a - b)
 
+/** Resolves once the simulator has answered `status` (no deadline: the test's timeout catches a hang). */
+const answered = async (sim: AutotaskSimulator, status: number): Promise<void> => {
+  while (!sim.requests.some((record) => record.status === status)) await new Promise((resolve) => setTimeout(resolve, 5))
+}
+
+/** Sends `requests` while the simulator holds every admitted one, so they are all in flight at once. */
+const inFlightTogether = async <A>(sim: AutotaskSimulator, refusal: number, requests: () => Promise<A>): Promise<A> => {
+  const release = sim.hold()
+  const all = requests()
+  await answered(sim, refusal)
+  release()
+  return all
+}
+
 describe("thread limit", () => {
   it("refuses the 4th concurrent request per entity with 429; other entities and zoneInformation are separate", () =>
-    withSimulator({ data, options: { latency: { fixedMs: 150 } } }, async (sim) => {
-      const [limited, other, zones] = await Promise.all([
-        Promise.all(Array.from({ length: 4 }, () => postJson(sim, "Invoices/query", everything))),
-        Promise.all(Array.from({ length: 3 }, () => postJson(sim, "BillingItems/query", everything))),
-        Promise.all(Array.from({ length: 5 }, () => probe(`${sim.discoveryUrl}?user=${sim.credentials.username}`)))
-      ])
+    withSimulator({ data }, async (sim) => {
+      const [limited, other, zones] = await inFlightTogether(sim, 429, () =>
+        Promise.all([
+          Promise.all(Array.from({ length: 4 }, () => postJson(sim, "Invoices/query", everything))),
+          Promise.all(Array.from({ length: 3 }, () => postJson(sim, "BillingItems/query", everything))),
+          Promise.all(Array.from({ length: 5 }, () => probe(`${sim.discoveryUrl}?user=${sim.credentials.username}`)))
+        ]))
       assert.deepStrictEqual(statuses(limited), [200, 200, 200, 429])
       const refused = limited.find((response) => response.status === 429)
       assert.lengthOf(refused?.json.errors, 1)
@@ -40,12 +55,11 @@ describe("thread limit", () => {
     withSimulator({
       data,
       options: {
-        latency: { fixedMs: 150 },
         faults: { retryAfterSeconds: 3 },
         limits: { concurrentPerEntity: 1, concurrencyLimitStatus: 500, concurrencyLimitMessage: "Thread limit hit." }
       }
     }, async (sim) => {
-      const responses = await Promise.all([postJson(sim, "Invoices/query", everything), postJson(sim, "Invoices/query", everything)])
+      const responses = await inFlightTogether(sim, 500, () => Promise.all([postJson(sim, "Invoices/query", everything), postJson(sim, "Invoices/query", everything)]))
       const refused = responses.find((response) => response.status !== 200)
       assert.strictEqual(refused?.status, 500)
       assert.strictEqual(refused?.text, "{\"errors\":[\"Thread limit hit.\"]}")
@@ -75,12 +89,14 @@ describe("hourly threshold", () => {
       assert.strictEqual(zone.status, 200)
     }))
 
-  it("frees the budget when the rolling window passes", () =>
-    withSimulator({ data, options: { limits: { hourlyThreshold: 2, thresholdWindowMs: 200, thresholdLatency: false } } }, async (sim) => {
+  it("frees the budget when the rolling hour passes", () =>
+    withSimulator({ data, options: { limits: { hourlyThreshold: 2, thresholdLatency: false } } }, async (sim) => {
       await getJson(sim, "Invoices/155")
       await getJson(sim, "Invoices/155")
       assert.strictEqual((await getJson(sim, "Invoices/155")).status, 429)
-      await new Promise((resolve) => setTimeout(resolve, 250))
+      sim.advanceTime(3_599_000)
+      assert.strictEqual((await getJson(sim, "Invoices/155")).status, 429, "still inside the hour")
+      sim.advanceTime(1_000)
       assert.strictEqual((await getJson(sim, "Invoices/155")).status, 200)
       assert.strictEqual(sim.threshold().currentTimeframeRequestCount, 1)
     }))
@@ -88,12 +104,25 @@ describe("hourly threshold", () => {
 
 describe("latency and time scale", () => {
   it("scales configured latency by timeScale", () =>
-    withSimulator({ data, options: { latency: { fixedMs: 5000 }, timeScale: 0.01 } }, async (sim) => {
+    withSimulator({ data, options: { latency: { fixedMs: 3_000_000 }, processingMs: 0, timeScale: 0.00003 } }, async (sim) => {
       const started = Date.now()
       assert.strictEqual((await getJson(sim, "Invoices/155")).status, 200)
       const elapsed = Date.now() - started
-      assert.isAtLeast(elapsed, 45)
-      assert.isBelow(elapsed, 2000)
+      assert.isAtLeast(elapsed, 85)
+      assert.isBelow(elapsed, 1_500_000, "scaled: 90 ms, not 50 minutes")
+    }))
+
+  it("holds every API request a few milliseconds by default, so requests overlap; configurable, 0 allowed", () =>
+    withSimulator({ data }, async (sim) => {
+      assert.strictEqual(sim.options().processingMs, 5)
+      sim.setOptions({ processingMs: 120 })
+      await getJson(sim, "Invoices/155")
+      await probe(`${sim.discoveryUrl}?user=${sim.credentials.username}`)
+      const [api, discovery] = sim.requests.map((record) => record.durationMs)
+      assert.isAtLeast(api!, 120, "an API request takes its processing time")
+      assert.isBelow(discovery!, 120, "zone discovery is no API request")
+      sim.setOptions({ processingMs: 0 })
+      assert.throws(() => sim.setOptions({ processingMs: -1 }), /processingMs must be a number from 0 to 3600000, got -1/)
     }))
 })
 
@@ -129,8 +158,10 @@ describe("fault injection", () => {
 
   it("drops connections before or in the middle of the response", () =>
     withSimulator({ data, options: { seed: 1, faults: { dropConnectionRate: 1 } } }, async (sim) => {
-      const failures = await Promise.all(Array.from({ length: 6 }, () =>
-        getJson(sim, "Invoices/155").then(() => "answered", (error: unknown) => (error instanceof Error ? "failed" : "?"))))
+      const failures: Array<string> = []
+      for (let index = 0; index < 6; index++) { // one at a time: the thread limit is not the point
+        failures.push(await getJson(sim, "Invoices/155").then(() => "answered", (error: unknown) => (error instanceof Error ? "failed" : "?")))
+      }
       assert.deepStrictEqual(failures, Array(6).fill("failed"))
       const kinds = new Set(sim.requests.map((record) => record.fault))
       assert.isTrue(kinds.has("drop") && kinds.has("drop-mid-body"), [...kinds].join())

@@ -12,6 +12,13 @@ export interface AutotaskSimOptions {
   readonly timeScale: number
   /** Seed for fault and jitter decisions; `null` = non-deterministic. */
   readonly seed: number | null
+  /**
+   * Time an API request holds its thread slot while the server works on it (scaled by
+   * `timeScale`). A few ms by default, as real requests take time: with none, requests never
+   * overlap and the 3-thread limit (DevHelp `General/ThreadLimiting.htm`) and the client's
+   * handling of it would never be exercised. 0 for unit tests that count nothing concurrent.
+   */
+  readonly processingMs: number
   readonly latency: {
     /** Added to every request. */
     readonly fixedMs: number
@@ -59,6 +66,7 @@ export type AutotaskSimOptionsInput = DeepPartial<AutotaskSimOptions>
 export const DEFAULT_AUTOTASK_SIM_OPTIONS: AutotaskSimOptions = {
   timeScale: 1,
   seed: null,
+  processingMs: 5,
   latency: { fixedMs: 0, jitterMs: 0 },
   faults: {
     dropConnectionRate: 0,
@@ -110,6 +118,7 @@ const RULES: Rule = {
   fields: {
     timeScale: { kind: "number", min: 0, max: 1000 },
     seed: { kind: "nullableNumber", min: 0, max: 2 ** 32 - 1, integer: true },
+    processingMs: millis,
     latency: { kind: "object", fields: { fixedMs: millis, jitterMs: millis } },
     faults: {
       kind: "object",
@@ -264,6 +273,7 @@ export const mergeSimOptions = (base: AutotaskSimOptions, input: AutotaskSimOpti
   return {
     timeScale: input.timeScale ?? base.timeScale,
     seed: input.seed === undefined ? base.seed : input.seed,
+    processingMs: input.processingMs ?? base.processingMs,
     latency: overlay(base.latency, input.latency),
     faults: overlay(base.faults, input.faults),
     limits: overlay(base.limits, input.limits),

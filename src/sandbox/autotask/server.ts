@@ -98,6 +98,13 @@ export interface AutotaskSimulator {
   /** Moves the tenant to a new zone: the old zone URL answers 401 from now on. */
   readonly moveZone: () => AtZoneInfo
   readonly threshold: () => AtThresholdInfo
+  /** Moves the simulator's clock forward: the hourly threshold's rolling window passes without waiting. */
+  readonly advanceTime: (ms: number) => void
+  /**
+   * Keeps every API request that got its thread slot waiting until the returned function is
+   * called: several requests in flight at once, however fast or slow the machine (tests).
+   */
+  readonly hold: () => () => void
   readonly close: () => Promise<void>
 }
 
@@ -147,6 +154,9 @@ export const startAutotaskSimulator = async (start: StartAutotaskSimulatorOption
   /** Zone path prefixes; the last one is current. */
   const zones: Array<string> = [""]
   let origin = ""
+  let held: { readonly until: Promise<void>; readonly release: () => void } | undefined
+  let skippedMs = 0
+  const now = () => Date.now() + skippedMs
 
   const zoneRoot = (index: number) => {
     const prefix = zones[index] ?? ""
@@ -239,13 +249,13 @@ export const startAutotaskSimulator = async (start: StartAutotaskSimulatorOption
       throw autotaskError(`ImpersonationResourceId '${impersonation}' is not a valid resource id.`)
     }
 
-    const now = Date.now()
+    const arrived = now()
     const { limits } = options
-    const used = threshold.count(now, limits.thresholdWindowMs)
+    const used = threshold.count(arrived, limits.thresholdWindowMs)
     if (used >= limits.hourlyThreshold) {
       throw autotaskError(limits.thresholdBlockMessage, limits.thresholdBlockStatus, retryAfter())
     }
-    threshold.record(now)
+    threshold.record(arrived)
 
     const slotKey = `${credentials.integrationCode}|${resolved.entity ?? "?"}`
     state.release = threads.tryAcquire(slotKey, limits.concurrentPerEntity)
@@ -253,9 +263,10 @@ export const startAutotaskSimulator = async (start: StartAutotaskSimulatorOption
       throw autotaskError(limits.concurrencyLimitMessage, limits.concurrencyLimitStatus, retryAfter())
     }
 
+    if (held !== undefined) await held.until
     state.fault = faults.pick(options.faults, { rateLimited: true })
     const slowDown = limits.thresholdLatency ? thresholdDelayMs(used + 1, limits.hourlyThreshold) : 0
-    const faulted = await injectFault(state.fault, slowDown)
+    const faulted = await injectFault(state.fault, slowDown + options.processingMs)
     if (faulted !== undefined) return faulted
 
     const context: HandlerContext = {
@@ -397,8 +408,22 @@ export const startAutotaskSimulator = async (start: StartAutotaskSimulatorOption
       zones.push(`zone${zones.length + 1}`)
       return zoneInfo()
     },
-    threshold: () => thresholdInfo(threshold.count(Date.now(), options.limits.thresholdWindowMs)),
+    threshold: () => thresholdInfo(threshold.count(now(), options.limits.thresholdWindowMs)),
+    advanceTime: (ms) => {
+      skippedMs += ms
+    },
+    hold: () => {
+      let release = () => {}
+      const until = new Promise<void>((resolve) => (release = resolve))
+      const current = { until, release: () => {
+        if (held === current) held = undefined
+        release()
+      } }
+      held = current
+      return current.release
+    },
     close: async () => {
+      held?.release()
       for (const sleeper of sleepers) {
         clearTimeout(sleeper.timer)
         sleeper.wake()
