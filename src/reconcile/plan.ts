@@ -9,13 +9,11 @@
 import { createHash } from "node:crypto"
 import type { AtInvoice } from "../autotask/model.ts"
 import type { Config } from "../config/types.ts"
-import * as Money from "../domain/money.ts"
 import {
   ACTION_PHASE,
   type ActionType,
   isPayloadRef,
   type Json,
-  type PayloadRef,
   type Plan,
   PLAN_FORMAT_VERSION,
   type PlanAction,
@@ -23,11 +21,21 @@ import {
   phaseRank,
   type PlanWarning
 } from "../domain/plan.ts"
-import { buildContext, type PlanContext } from "./context.ts"
+import {
+  customerCreateAction,
+  documentCreateAction,
+  documentKind,
+  itemCreateAction,
+  rejectAction,
+  sendAction,
+  voidAction,
+  writeBackAction
+} from "./actions.ts"
+import { classifyInvoice, InvoiceState } from "./classify.ts"
+import { buildContext, type OwnedDocument, type PlanContext } from "./context.ts"
 import { type DesiredDocument, desiredDocument, expectedDocNumber } from "./desired.ts"
-import { autotaskNumberOf, blank, customerAddress, invoiceLabel, invoiceTotal, isVoidedDocument, itemAddress, refTo } from "./labels.ts"
-import { ownerOf } from "./marker.ts"
 import { driftOf } from "./drift.ts"
+import { autotaskNumberOf, blank, customerAddress, invoiceLabel, isVoidedDocument, itemAddress, refTo } from "./labels.ts"
 import { nameKey } from "./names.ts"
 import { planPayments } from "./payments.ts"
 import type { Snapshot } from "./snapshot.ts"
@@ -44,10 +52,6 @@ export interface PlanMeta {
 }
 
 const ALL_TYPES: ReadonlyArray<ActionType> = Object.keys(ACTION_PHASE) as Array<ActionType>
-
-const documentAddress = (entity: "Invoice" | "CreditMemo", autotaskId: number): string =>
-  `${entity === "Invoice" ? "invoice" : "creditmemo"}:${autotaskId}`
-
 
 /** Accumulates actions and warnings; shared actions (items, customers) appear once. */
 class PlanBuilder {
@@ -83,115 +87,26 @@ const retarget = (value: Json, from: string, to: string): Json => {
   return value
 }
 
-const rejectAction = (invoice: AtInvoice, reasons: ReadonlyArray<string>, ctx: PlanContext): PlanAction => {
-  const { errorMarker, numbering } = ctx.config.sync
-  // The marker goes where the vendor app put it (invoiceNumber), only in `qbo` numbering:
-  // in `autotask` numbering invoiceNumber is the customer-facing number.
-  const writesMarker = errorMarker.write && numbering.mode === "qbo" && invoice.invoiceNumber !== errorMarker.value
-  const company = ctx.companies.get(invoice.companyID)
-  return {
-    type: "invoice.reject",
-    address: `reject:${invoice.id}`,
-    autotaskInvoiceId: invoice.id,
-    name: autotaskNumberOf(invoice, errorMarker.value),
-    summary: `${invoiceLabel(invoice, ctx)} for ${company?.companyName ?? `company ${invoice.companyID}`} cannot be synced`,
-    target: writesMarker ? { system: "autotask", entity: "Invoices", operation: "update", id: invoice.id } : { system: "none" },
-    payload: writesMarker ? { id: invoice.id, invoiceNumber: errorMarker.value } : null,
-    before: writesMarker ? { invoiceNumber: invoice.invoiceNumber ?? null } : undefined,
-    dependsOn: [],
-    reasons,
-    display: {
-      company: company?.companyName,
-      autotaskNumber: autotaskNumberOf(invoice, errorMarker.value),
-      total: Money.formatMoney(invoiceTotal(invoice)),
-      currency: ctx.qbo.currency
-    }
-  }
-}
-
-const writeBackAction = (
-  invoice: AtInvoice,
-  docNumber: Json | undefined,
-  dependsOn: ReadonlyArray<string>,
-  ctx: PlanContext,
-  repair: boolean
-): PlanAction => {
-  const payload: Record<string, Json> = { id: invoice.id }
-  const before: Record<string, Json> = {}
-  if (ctx.config.sync.numbering.mode === "qbo" && docNumber !== undefined) {
-    payload.invoiceNumber = docNumber
-    before.invoiceNumber = invoice.invoiceNumber ?? null
-  }
-  payload.webServiceDate = { $runtime: "now" }
-  before.webServiceDate = invoice.webServiceDate ?? null
-  return {
-    type: "autotask.writeback",
-    address: `writeback:${invoice.id}`,
-    autotaskInvoiceId: invoice.id,
-    name: autotaskNumberOf(invoice, ctx.config.sync.errorMarker.value),
-    summary: repair
-      ? `mark ${invoiceLabel(invoice, ctx)} synced (its QBO document exists but the write-back is missing)`
-      : `mark ${invoiceLabel(invoice, ctx)} synced`,
-    target: { system: "autotask", entity: "Invoices", operation: "update", id: invoice.id },
-    payload,
-    before,
-    dependsOn,
-    reasons: [],
-    display: { company: ctx.companies.get(invoice.companyID)?.companyName }
-  }
-}
-
-const sendAction = (
-  invoice: AtInvoice,
-  documentId: string | PayloadRef,
-  syncToken: string | PayloadRef,
-  email: string,
-  dependsOn: ReadonlyArray<string>,
-  ctx: PlanContext
-): PlanAction => ({
-  type: "invoice.send",
-  address: `send:${invoice.id}`,
-  autotaskInvoiceId: invoice.id,
-  name: autotaskNumberOf(invoice, ctx.config.sync.errorMarker.value),
-  summary: `e-mail the QBO invoice for ${invoiceLabel(invoice, ctx)} to ${email}`,
-  target: {
-    system: "qbo",
-    entity: "Invoice",
-    operation: "send",
-    id: documentId,
-    syncToken
-  },
-  payload: { sendTo: email },
-  before: undefined,
-  dependsOn,
-  reasons: [],
-  display: { company: ctx.companies.get(invoice.companyID)?.companyName }
+/** "Autotask invoice … has 2 QBO documents …" when atqbo's marker is on more than one. */
+const duplicatesWarning = (invoice: AtInvoice, owned: ReadonlyArray<OwnedDocument>, ctx: PlanContext): PlanWarning => ({
+  code: "duplicate-documents",
+  message: `${invoiceLabel(invoice, ctx)} has ${owned.length} QBO documents (${owned.map((o) => `${o.entity} ${o.doc.Id}`).join(", ")}); atqbo uses the first, review the others in QBO`,
+  autotaskInvoiceId: invoice.id
 })
 
+/** Item and customer creates (once per plan), then the document; returns the document's address, or none when refused. */
 const createDocumentActions = (
   invoice: AtInvoice,
   desired: DesiredDocument,
   builder: PlanBuilder,
   ctx: PlanContext
-): ReadonlyArray<string> => {
+): string | undefined => {
   const dependsOn: Array<string> = []
   let body: Json = desired.body
   for (const item of desired.newItems) {
     const address = builder.canonicalAddress("item", item.name)
     body = retarget(body, itemAddress(item.name), address)
-    builder.add({
-      type: "item.create",
-      address,
-      autotaskInvoiceId: undefined,
-      name: item.name,
-      summary: `create QBO item "${item.name}"`,
-      target: { system: "qbo", entity: "Item", operation: "create" },
-      payload: item.payload,
-      before: undefined,
-      dependsOn: [],
-      reasons: [],
-      display: {}
-    })
+    builder.add(itemCreateAction(address, item))
     dependsOn.push(address)
   }
   if (desired.customer.kind === "create") {
@@ -201,174 +116,110 @@ const createDocumentActions = (
       builder.add(rejectAction(invoice, [
         `a new customer named "${desired.customer.displayName}" is already planned for another Autotask company (id ${owner}); cross-reference one of them to a different customer in customers.yaml`
       ], ctx))
-      return []
+      return undefined
     }
     builder.newCustomerCompany.set(address, desired.company.id)
     body = retarget(body, customerAddress(desired.customer.displayName), address)
-    builder.add({
-      type: "customer.create",
-      address,
-      autotaskInvoiceId: undefined,
-      name: desired.customer.displayName,
-      summary: `create QBO customer "${desired.customer.displayName}" for Autotask company ${desired.company.id}`,
-      target: { system: "qbo", entity: "Customer", operation: "create" },
-      payload: desired.customer.payload,
-      before: undefined,
-      dependsOn: [],
-      reasons: [],
-      display: { company: desired.company.companyName }
-    })
+    builder.add(customerCreateAction(address, desired.customer, desired.company))
     dependsOn.push(address)
   }
-  const address = documentAddress(desired.entity, invoice.id)
-  const customerName = desired.customer.kind === "existing" ? desired.customer.customer.DisplayName : desired.customer.displayName
-  const kind = desired.entity === "Invoice" ? "invoice" : "credit memo"
-  builder.add({
-    type: desired.entity === "Invoice" ? "invoice.create" : "creditmemo.create",
-    address,
-    autotaskInvoiceId: invoice.id,
-    name: desired.autotaskNumber,
-    summary: `create QBO ${kind} for ${invoiceLabel(invoice, ctx)}, customer "${customerName}", ${Money.formatMoney(desired.total)} ${ctx.qbo.currency}`,
-    target: { system: "qbo", entity: desired.entity, operation: "create" },
-    payload: body,
-    before: undefined,
-    dependsOn,
-    reasons: [],
-    display: {
-      company: desired.company.companyName,
-      customer: customerName,
-      autotaskNumber: desired.autotaskNumber,
-      total: Money.formatMoney(desired.total),
-      currency: ctx.qbo.currency,
-      lines: desired.lines,
-      docNumber: desired.docNumber ?? "(assigned by QBO)"
-    }
-  })
-  return [address]
+  const document = documentCreateAction(invoice, desired, body, dependsOn, ctx)
+  builder.add(document)
+  return document.address
 }
 
-const planInvoice = (invoice: AtInvoice, builder: PlanBuilder, ctx: PlanContext, elsewhere: ReadonlyMap<number, string>): void => {
+/** Another connection holds the document: never a second one (a voided invoice needs nothing here). */
+const planHeldElsewhere = (invoice: AtInvoice, holder: string, builder: PlanBuilder, ctx: PlanContext): void => {
+  if (invoice.isVoided) return
+  builder.add(rejectAction(invoice, [
+    `its QBO document is in connection "${holder}", but the routing rules now send it here; a second document is never created — fix the routes in atqbo.yaml or move the document by hand`
+  ], ctx))
+}
+
+/** Voided in Autotask: void our QBO document when void sync is on. */
+const planVoid = (
+  invoice: AtInvoice,
+  document: OwnedDocument | undefined,
+  duplicates: ReadonlyArray<OwnedDocument>,
+  builder: PlanBuilder,
+  ctx: PlanContext
+): void => {
+  if (duplicates.length > 0) builder.warnings.push(duplicatesWarning(invoice, [document!, ...duplicates], ctx))
+  if (document && ctx.config.sync.voids.sync && !isVoidedDocument(document.doc)) builder.add(voidAction(invoice, document, ctx))
+}
+
+/** Our document exists: report drift, and finish what an interrupted run started (send, write-back). */
+const planRepair = (
+  invoice: AtInvoice,
+  document: OwnedDocument,
+  duplicates: ReadonlyArray<OwnedDocument>,
+  builder: PlanBuilder,
+  ctx: PlanContext
+): void => {
   const { config } = ctx
-  const owned = [...(ctx.owned.get(invoice.id) ?? [])].sort((a, b) => Number(a.doc.Id) - Number(b.doc.Id))
-  const holder = elsewhere.get(invoice.id)
-  if (holder !== undefined && owned.length === 0) {
-    if (!invoice.isVoided) {
-      builder.add(rejectAction(invoice, [
-        `its QBO document is in connection "${holder}", but the routing rules now send it here; a second document is never created — fix the routes in atqbo.yaml or move the document by hand`
-      ], ctx))
-    }
-    return
-  }
-  if (owned.length > 1) {
+  if (duplicates.length > 0) builder.warnings.push(duplicatesWarning(invoice, [document, ...duplicates], ctx))
+  const differences = driftOf(invoice, document, ctx)
+  if (differences.length > 0) {
     builder.warnings.push({
-      code: "duplicate-documents",
-      message: `${invoiceLabel(invoice, ctx)} has ${owned.length} QBO documents (${owned.map((o) => `${o.entity} ${o.doc.Id}`).join(", ")}); atqbo uses the first, review the others in QBO`,
-      autotaskInvoiceId: invoice.id
+      code: "drift",
+      message: `the QBO ${documentKind(document.entity)} ${document.doc.DocNumber ?? document.doc.Id} of ${invoiceLabel(invoice, ctx)} no longer matches Autotask`,
+      autotaskInvoiceId: invoice.id,
+      differences
     })
   }
-  const document = owned[0]
-
-  if (invoice.isVoided) {
-    if (document && config.sync.voids.sync && !isVoidedDocument(document.doc)) {
-      builder.add({
-        type: "invoice.void",
-        address: `void:${invoice.id}`,
-        autotaskInvoiceId: invoice.id,
-        name: autotaskNumberOf(invoice, config.sync.errorMarker.value),
-        summary: `void QBO ${document.entity === "Invoice" ? "invoice" : "credit memo"} ${document.doc.DocNumber ?? document.doc.Id} (${invoiceLabel(invoice, ctx)} was voided)`,
-        target: { system: "qbo", entity: document.entity, operation: "void", id: document.doc.Id, syncToken: document.doc.SyncToken },
-        payload: { Id: document.doc.Id, SyncToken: document.doc.SyncToken },
-        before: { TotalAmt: document.doc.TotalAmt ?? 0 },
-        dependsOn: [],
-        reasons: [],
-        display: {
-          company: ctx.companies.get(invoice.companyID)?.companyName,
-          qboId: document.doc.Id,
-          docNumber: document.doc.DocNumber,
-          total: Money.formatMoney(Money.fromApi(document.doc.TotalAmt)),
-          currency: ctx.qbo.currency
-        }
-      })
-    }
-    return
+  const writeBackDone = config.sync.numbering.mode === "qbo"
+    ? (invoice.invoiceNumber ?? "") === (document.doc.DocNumber ?? "") && !blank(invoice.webServiceDate)
+    : !blank(invoice.webServiceDate)
+  if (writeBackDone) return
+  const dependsOn: Array<string> = []
+  const email = document.doc.BillEmail?.Address
+  if (config.sync.email.onCreate && document.entity === "Invoice" && email && document.doc.EmailStatus !== "EmailSent") {
+    builder.add(sendAction(invoice, document.doc.Id, document.doc.SyncToken, email, [], ctx))
+    dependsOn.push(`send:${invoice.id}`)
   }
+  builder.add(writeBackAction(invoice, document.doc.DocNumber, dependsOn, ctx, true))
+}
 
-  if (document) {
-    const differences = driftOf(invoice, document, ctx)
+/** Synced before atqbo (vendor app, or Autotask numbering): drift against that document, or say it is missing. */
+const planSyncedBefore = (invoice: AtInvoice, external: OwnedDocument | undefined, builder: PlanBuilder, ctx: PlanContext): void => {
+  if (external) {
+    const differences = driftOf(invoice, external, ctx)
     if (differences.length > 0) {
       builder.warnings.push({
         code: "drift",
-        message: `the QBO ${document.entity === "Invoice" ? "invoice" : "credit memo"} ${document.doc.DocNumber ?? document.doc.Id} of ${invoiceLabel(invoice, ctx)} no longer matches Autotask`,
+        message: `QBO ${documentKind(external.entity)} ${external.doc.DocNumber} (synced before atqbo) no longer matches ${invoiceLabel(invoice, ctx)}`,
         autotaskInvoiceId: invoice.id,
         differences
       })
     }
-    const writeBackDone = config.sync.numbering.mode === "qbo"
-      ? (invoice.invoiceNumber ?? "") === (document.doc.DocNumber ?? "") && !blank(invoice.webServiceDate)
-      : !blank(invoice.webServiceDate)
-    if (writeBackDone) return
-    // Finish what an interrupted run started: the send (if wanted) and the write-back.
-    const dependsOn: Array<string> = []
-    const email = document.doc.BillEmail?.Address
-    if (config.sync.email.onCreate && document.entity === "Invoice" && email && document.doc.EmailStatus !== "EmailSent") {
-      builder.add(sendAction(invoice, document.doc.Id, document.doc.SyncToken, email, [], ctx))
-      dependsOn.push(`send:${invoice.id}`)
-    }
-    builder.add(writeBackAction(invoice, document.doc.DocNumber, dependsOn, ctx, true))
     return
   }
+  builder.warnings.push({
+    code: "synced-elsewhere",
+    message: ctx.config.sync.numbering.mode === "qbo"
+      ? `${invoiceLabel(invoice, ctx)} already has an invoice number, so it counts as synced, but QBO has no document numbered "${autotaskNumberOf(invoice, ctx.config.sync.errorMarker.value)}"; clear its invoice number in Autotask to sync it`
+      : `${invoiceLabel(invoice, ctx)} is marked synced (webServiceDate) but QBO has no document numbered "${expectedDocNumber(invoice, ctx)}"; clear its webServiceDate in Autotask to sync it`,
+    autotaskInvoiceId: invoice.id
+  })
+}
 
-  // No document of ours. Did the vendor app (or Autotask numbering) sync it already?
-  const number = autotaskNumberOf(invoice, config.sync.errorMarker.value)
-  const expected = expectedDocNumber(invoice, ctx)
-  const looksSynced = config.sync.numbering.mode === "qbo" ? number !== undefined : !blank(invoice.webServiceDate)
-  const lookupNumber = config.sync.numbering.mode === "qbo" ? number : expected
-  const sameNumber = lookupNumber === undefined ? [] : ctx.byDocNumber.get(nameKey(lookupNumber)) ?? []
-  if (looksSynced) {
-    // A document atqbo created for another Autotask invoice is not this invoice's, whatever its number.
-    const candidates = sameNumber.filter((candidate) => ownerOf(candidate.doc.PrivateNote) === undefined)
-    const external = candidates.find((candidate) => candidate.entity === (Money.isNegative(invoiceTotal(invoice)) ? "CreditMemo" : "Invoice")) ??
-      candidates[0]
-    if (external) {
-      const differences = driftOf(invoice, external, ctx)
-      if (differences.length > 0) {
-        builder.warnings.push({
-          code: "drift",
-          message: `QBO ${external.entity === "Invoice" ? "invoice" : "credit memo"} ${external.doc.DocNumber} (synced before atqbo) no longer matches ${invoiceLabel(invoice, ctx)}`,
-          autotaskInvoiceId: invoice.id,
-          differences
-        })
-      }
-    } else {
-      builder.warnings.push({
-        code: "synced-elsewhere",
-        message: config.sync.numbering.mode === "qbo"
-          ? `${invoiceLabel(invoice, ctx)} already has an invoice number, so it counts as synced, but QBO has no document numbered "${number}"; clear its invoice number in Autotask to sync it`
-          : `${invoiceLabel(invoice, ctx)} is marked synced (webServiceDate) but QBO has no document numbered "${expected}"; clear its webServiceDate in Autotask to sync it`,
-        autotaskInvoiceId: invoice.id
-      })
-    }
-    return
-  }
-
+/** Not in QBO yet: the document (and items, customer, send, write-back), or a rejection with every reason. */
+const planNew = (invoice: AtInvoice, taken: OwnedDocument | undefined, builder: PlanBuilder, ctx: PlanContext): void => {
   const outcome = desiredDocument(invoice, ctx)
   builder.warnings.push(...outcome.warnings)
   const reasons = outcome.kind === "rejected" ? [...outcome.reasons] : []
-  if (config.sync.numbering.mode === "autotask" && sameNumber.length > 0) {
-    const taken = sameNumber[0]!
+  if (ctx.config.sync.numbering.mode === "autotask" && taken) {
     reasons.push(
-      `DocNumber "${expected}" is already used in QBO by ${taken.entity === "Invoice" ? "invoice" : "credit memo"} Id ${taken.doc.Id}${taken.doc.PrivateNote ? "" : " (not created by atqbo)"}; renumber one of them or set sync.numbering.prefix`
+      `DocNumber "${expectedDocNumber(invoice, ctx)}" is already used in QBO by ${documentKind(taken.entity)} Id ${taken.doc.Id}${taken.doc.PrivateNote ? "" : " (not created by atqbo)"}; renumber one of them or set sync.numbering.prefix`
     )
   }
   if (outcome.kind === "rejected" || reasons.length > 0) {
     builder.add(rejectAction(invoice, reasons, ctx))
     return
   }
-
   const desired = outcome.document
-  const created = createDocumentActions(invoice, desired, builder, ctx)
-  if (created.length === 0) return
-  const documentAddr = created[0]!
+  const documentAddr = createDocumentActions(invoice, desired, builder, ctx)
+  if (documentAddr === undefined) return
   const dependsOn = [documentAddr]
   if (desired.billEmail && desired.entity === "Invoice") {
     builder.add(sendAction(invoice, refTo(documentAddr), refTo(documentAddr, "SyncToken"), desired.billEmail, [documentAddr], ctx))
@@ -376,6 +227,15 @@ const planInvoice = (invoice: AtInvoice, builder: PlanBuilder, ctx: PlanContext,
   }
   builder.add(writeBackAction(invoice, desired.docNumber ?? refTo(documentAddr, "DocNumber"), dependsOn, ctx, false))
 }
+
+const planInvoice = (invoice: AtInvoice, builder: PlanBuilder, ctx: PlanContext, elsewhere: ReadonlyMap<number, string>): void =>
+  InvoiceState.$match(classifyInvoice(invoice, ctx, elsewhere), {
+    HeldElsewhere: ({ holder }) => planHeldElsewhere(invoice, holder, builder, ctx),
+    Voided: ({ document, duplicates }) => planVoid(invoice, document, duplicates, builder, ctx),
+    Ours: ({ document, duplicates }) => planRepair(invoice, document, duplicates, builder, ctx),
+    SyncedBefore: ({ external }) => planSyncedBefore(invoice, external, builder, ctx),
+    New: ({ taken }) => planNew(invoice, taken, builder, ctx)
+  })
 
 /** Warnings about the configuration against QBO's preferences, once per plan. */
 const settingsWarnings = (ctx: PlanContext): ReadonlyArray<PlanWarning> => {

@@ -1,6 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import type { Config } from "../../src/config/types.ts"
 import type { ActionType, Plan, PlanAction } from "../../src/domain/plan.ts"
+import { classifyInvoice } from "../../src/reconcile/classify.ts"
+import { buildContext } from "../../src/reconcile/context.ts"
 import { ownershipMarker } from "../../src/reconcile/marker.ts"
 import { buildPlan } from "../../src/reconcile/plan.ts"
 import type { Snapshot } from "../../src/reconcile/snapshot.ts"
@@ -188,6 +190,33 @@ describe("plan: invoices", () => {
     const p = plan(simple({ invoice: { invoiceTotal: 151 } }))
     assert.match(find(p, "invoice.reject").reasons[0]!, /come to 150\.00, but the Autotask total is 151\.00/)
   })
+})
+
+describe("plan: classifyInvoice", () => {
+  const ours = (id: string, extra = {}) => qboDocument(id, { DocNumber: `D${id}`, TotalAmt: 150, PrivateNote: ownershipMarker(100), ...extra })
+  const cases: ReadonlyArray<[string, World, Config, ReadonlyMap<number, string>, string]> = [
+    ["another connection holds it", simple(), config(), new Map([[100, "canada"]]), "HeldElsewhere holder=canada"],
+    ["ours here wins over another connection", simple({ qbo: { invoices: [ours("40")] } }), config(), new Map([[100, "canada"]]), "Ours document=40 duplicates="],
+    ["voided, no document", simple({ invoice: { isVoided: true } }), config(), new Map(), "Voided document=- duplicates="],
+    ["voided, our document", simple({ invoice: { isVoided: true }, qbo: { invoices: [ours("40")] } }), config(), new Map(), "Voided document=40 duplicates="],
+    ["ours, oldest first, the others duplicates", simple({ qbo: { invoices: [ours("41"), ours("40"), ours("9")] } }), config(), new Map(), "Ours document=9 duplicates=40,41"],
+    ["vendor app numbered it, document found", simple({ invoice: { invoiceNumber: "1001" }, qbo: { invoices: [qboDocument("40", { DocNumber: "1001" })] } }), config(), new Map(), "SyncedBefore external=40"],
+    ["vendor app numbered it, no document", simple({ invoice: { invoiceNumber: "1001" } }), config(), new Map(), "SyncedBefore external=-"],
+    ["error marker means new", simple({ invoice: { invoiceNumber: "ERROR" } }), config(), new Map(), "New taken=-"],
+    ["autotask numbering, number taken", simple({ invoice: { invoiceNumber: "T1" }, qbo: { invoices: [qboDocument("90", { DocNumber: "T1" })] } }), config({ sync: { numbering: { mode: "autotask", prefix: "" } } }), new Map(), "New taken=90"]
+  ]
+  for (const [name, world, cfg, elsewhere, expected] of cases) {
+    it(name, () => {
+      const snap = snapshot(world)
+      const state = classifyInvoice(snap.autotask.invoices[0]!, buildContext(snap, cfg), elsewhere)
+      const id = (doc: { doc: { Id: string } } | undefined) => doc?.doc.Id ?? "-"
+      const text = state._tag === "HeldElsewhere" ? `holder=${state.holder}`
+        : state._tag === "Voided" || state._tag === "Ours" ? `document=${id(state.document)} duplicates=${state.duplicates.map(id).join(",")}`
+        : state._tag === "SyncedBefore" ? `external=${id(state.external)}`
+        : `taken=${id(state.taken)}`
+      assert.strictEqual(`${state._tag} ${text}`, expected)
+    })
+  }
 })
 
 describe("plan: customers", () => {
