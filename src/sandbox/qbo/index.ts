@@ -12,6 +12,7 @@ export { DEFAULT_QBO_SANDBOX_OAUTH, OAUTH_PATHS, sandboxRefreshToken } from "./o
 export type { QboSandboxCredentials, QboSandboxOAuth } from "./oauth.ts"
 export { DEFAULT_QBO_SIM_OPTIONS, mergeSimOptions, parseSimOptions } from "./options.ts"
 export type {
+  QboSimCdc,
   QboSimFaults,
   QboSimLimits,
   QboSimLineAmountCheck,

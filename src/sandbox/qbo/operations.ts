@@ -145,7 +145,9 @@ export const remove = (ctx: OpContext, entity: SimEntity, body: JsonObject): Jso
   if (entity === "Invoice" && Array.isArray(record.data["LinkedTxn"]) && record.data["LinkedTxn"].length > 0) {
     throw Faults.business("This transaction has payments linked to it. Unlink or delete the payments before deleting it.")
   }
-  ctx.store.put(entity, record.data, { deleted: true })
+  // The deletion is a change: CDC reports it at this time (cdc.ts).
+  const meta = objectField(record.data, "MetaData") ?? {}
+  ctx.store.put(entity, { ...record.data, MetaData: { ...meta, LastUpdatedTime: metaTime(ctx.now) } }, { deleted: true })
   afterTransactionWrite(ctx, entity, record.data, undefined)
   return { domain: "QBO", status: "Deleted", Id: String(record.data["Id"]) }
 }

@@ -52,6 +52,16 @@ export interface QboSimLineAmountCheck {
   readonly tolerance: string
 }
 
+/** Change data capture (Intuit docs "Change data capture operation"). */
+export interface QboSimCdc {
+  /** How far back `changedSince` may reach. */
+  readonly maxDays: number
+  /** Most objects in one response ("a maximum of 1,000 objects"). */
+  readonly maxObjects: number
+  /** The cap counts per entity asked for (true), or over the whole response (UNCERTAIN which). */
+  readonly capPerEntity: boolean
+}
+
 export interface QboSimOptions {
   /** Multiplies every window, expiry and delay: 0.001 turns a minute into 60 ms. */
   readonly timeScale: number
@@ -86,6 +96,7 @@ export interface QboSimOptions {
   readonly throttle: QboSimThrottle
   readonly faults: QboSimFaults
   readonly tokens: QboSimTokens
+  readonly cdc: QboSimCdc
   /** Oldest request-log entries are dropped beyond this many. */
   readonly maxLogEntries: number
 }
@@ -131,6 +142,7 @@ export const DEFAULT_QBO_SIM_OPTIONS: QboSimOptions = {
     rotationPeriodSeconds: 86_400,
     authorizationCodeTtlSeconds: 300
   },
+  cdc: { maxDays: 30, maxObjects: 1000, capPerEntity: true },
   maxLogEntries: 100_000
 }
 

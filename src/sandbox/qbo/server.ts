@@ -34,6 +34,7 @@ import {
 import * as Operations from "./operations.ts"
 import { DEFAULT_QBO_SIM_OPTIONS, type QboSimOptions, type QboSimOptionsInput, mergeSimOptions, parseSimOptions } from "./options.ts"
 import { runBatch } from "./batch.ts"
+import { changeDataCapture } from "./cdc.ts"
 import { executeQuery, queryEntityName } from "./query/execute.ts"
 import { type QboRealmView, createRealmStore, realmView } from "./realm.ts"
 import type { OpContext } from "./rules.ts"
@@ -261,6 +262,11 @@ export const startQboSimulator = async (config: QboSimulatorOptions): Promise<Qb
       const requestId = url.searchParams.get("requestid") ?? undefined
       const transient = () => fault({ method: "POST", path: "/batch", realmId: api.realmId }, "transient6000", options.faults.transientErrorRate)
       return { reply: jsonReply(200, runBatch(ctx, parseJsonBody(text), requestId, transient)), write: true }
+    }
+    if (segment === "cdc") {
+      if (method !== "GET") throw Faults.unsupportedOperation(`Operation ${method} /cdc is not supported.`)
+      const changes = changeDataCapture(ctx.store, url.searchParams.get("entities"), url.searchParams.get("changedSince"), options.cdc, now)
+      return { reply: wrap("CDCResponse", changes), write: false }
     }
     if (segment === "preferences") {
       if (method === "GET") return { reply: wrap("Preferences", ctx.store.preferences), write: false }
