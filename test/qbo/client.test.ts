@@ -312,13 +312,15 @@ describe("QBO client", () => {
 
   it.live("keeps within the per-minute budget so the server never throttles", () =>
     Effect.gen(function*() {
-      // 5 requests per simulated minute; the simulator's minute lasts 250 ms (timeScale).
-      const sim = yield* simulator(undefined, { timeScale: 250 / 60_000, limits: { requestsPerMinute: 5, batchesPerMinute: 2 } })
-      const { reader, writer } = yield* client(sim, { requestsPerMinute: 5, batchesPerMinute: 2, rateWindowMs: 300 })
+      // 5 requests per simulated minute; the simulator's minute lasts 100 ms (timeScale), the
+      // client's window 400 ms: a request delivered up to 300 ms late on a busy machine still
+      // lands in a window of its own.
+      const sim = yield* simulator(undefined, { timeScale: 100 / 60_000, limits: { requestsPerMinute: 5, batchesPerMinute: 2 } })
+      const { reader, writer } = yield* client(sim, { requestsPerMinute: 5, batchesPerMinute: 2, rateWindowMs: 400 })
       const started = Date.now()
       yield* Effect.forEach(Array.from({ length: 12 }, () => "1"), (id) => reader.read("Customer", id), { concurrency: "unbounded" })
       yield* Effect.forEach([1, 2, 3], (i) => writer.batch([{ bId: "1", operation: "create", entity: "Customer", body: { DisplayName: `Budget ${i}` } }], `budget-${i}`))
-      assert.isAtLeast(Date.now() - started, 600, "15 requests at 5 per window need three windows")
+      assert.isAtLeast(Date.now() - started, 800, "15 requests at 5 per window need three windows")
       assert.isFalse(sim.requests.some((r) => r.status === 429), "no 429 from the simulator")
       assert.strictEqual(sim.requests.length, 15)
     }))

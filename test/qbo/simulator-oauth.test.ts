@@ -2,6 +2,7 @@
  * Raw probes of the simulated Intuit OAuth server: token endpoint grants and client
  * authentication, refresh-token rotation, authorize redirect, revoke, discovery.
  */
+import { createPublicKey, createVerify } from "node:crypto"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { DEFAULT_QBO_SANDBOX_OAUTH, type QboSimulator, sandboxRefreshToken } from "../../src/sandbox/qbo/index.ts"
 import { baseRealm, OTHER_REALM, raw, REALM, startSim } from "./helpers.ts"
@@ -141,6 +142,43 @@ describe("QBO simulator: OAuth", () => {
       redirect: "manual"
     })
     assert.strictEqual(new URL(badScope.headers.get("location") ?? "").searchParams.get("error"), "invalid_scope")
+  })
+
+  it("serves the userinfo and JWKS it advertises; an openid code exchange answers an id_token the JWKS verifies", async () => {
+    const discovery = (await (await fetch(sim.discoveryUrl)).json()) as any
+    assert.strictEqual(discovery.userinfo_endpoint, sim.userinfoUrl)
+    assert.strictEqual(discovery.jwks_uri, sim.jwksUrl)
+    const connect = async (scope: string) => {
+      const redirectUri = "http://127.0.0.1:9/callback"
+      const url = new URL(sim.authorizeUrl)
+      url.search = new URLSearchParams({ client_id: clientId, response_type: "code", scope, redirect_uri: redirectUri, state: "s" }).toString()
+      const location = new URL((await fetch(url, { redirect: "manual" })).headers.get("location") ?? "")
+      return (await tokenRequest(sim, { grant_type: "authorization_code", code: location.searchParams.get("code") ?? "", redirect_uri: redirectUri })).json
+    }
+    const userinfo = (token: string) =>
+      fetch(sim.userinfoUrl, { headers: { authorization: `Bearer ${token}`, accept: "application/json" } }).then(async (r) => ({ status: r.status, json: (await r.json()) as any }))
+
+    const signedIn = await connect("com.intuit.quickbooks.accounting openid email")
+    const info = await userinfo(signedIn.access_token)
+    assert.strictEqual(info.status, 200)
+    assert.deepStrictEqual(Object.keys(info.json).sort(), ["email", "emailVerified", "sub"], "claims of the granted scopes only")
+    const [header, payload, signature] = (signedIn.id_token as string).split(".") as [string, string, string]
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"))
+    assert.strictEqual(claims.iss, "https://oauth.platform.intuit.com/op/v1")
+    assert.deepStrictEqual(claims.aud, [clientId])
+    assert.strictEqual(claims.sub, info.json.sub)
+    assert.strictEqual(claims.realmid, REALM)
+    const jwks = (await (await fetch(sim.jwksUrl)).json()) as any
+    const kid = JSON.parse(Buffer.from(header, "base64url").toString("utf8")).kid
+    const jwk = jwks.keys.find((key: any) => key.kid === kid)
+    assert.strictEqual(jwk.alg, "RS256")
+    const verified = createVerify("RSA-SHA256").update(`${header}.${payload}`).verify(createPublicKey({ key: jwk, format: "jwk" }), Buffer.from(signature, "base64url"))
+    assert.isTrue(verified, "signed with the key the JWKS publishes")
+
+    const accountingOnly = await connect("com.intuit.quickbooks.accounting")
+    assert.isUndefined(accountingOnly.id_token)
+    assert.strictEqual((await userinfo(accountingOnly.access_token)).status, 403)
+    assert.strictEqual((await userinfo("eyJub3QiOiJhIHRva2VuIn0.made-up-and-long-enough")).status, 401)
   })
 
   it("revokes a refresh token and the access tokens issued from it", async () => {

@@ -1,13 +1,14 @@
 /**
  * Intuit's OAuth 2.0 server, simulated: authorize (auto-consent redirect with code, state
  * and realmId), token endpoint (authorization_code and refresh_token grants, Basic or
- * form client authentication), revoke and the discovery document.
+ * form client authentication), revoke, the discovery document and what it advertises for
+ * OpenID Connect: userinfo, the JWKS, and an RS256 `id_token` when `openid` was granted.
  *
  * Refresh tokens rotate as Intuit's do: within the rotation period (24 h) a refresh returns
  * the same refresh token; after it, a new one, and the old one fails `invalid_grant` from
  * then on. Lifetimes run on the simulator clock, so `timeScale` and `advanceTime` apply.
  */
-import { randomBytes, timingSafeEqual } from "node:crypto"
+import { type KeyObject, createSign, generateKeyPairSync, randomBytes, timingSafeEqual } from "node:crypto"
 import type { JsonObject } from "./json.ts"
 import type { QboSimTokens } from "./options.ts"
 import type { SimClock } from "./time.ts"
@@ -51,11 +52,33 @@ export const OAUTH_PATHS = {
   token: "/oauth2/v1/tokens/bearer",
   revoke: "/v2/oauth2/tokens/revoke",
   discovery: "/.well-known/openid_configuration",
-  sandboxDiscovery: "/.well-known/openid_sandbox_configuration"
+  sandboxDiscovery: "/.well-known/openid_sandbox_configuration",
+  userinfo: "/v1/openid_connect/userinfo",
+  jwks: "/op/v1/jwks"
+} as const
+
+/** Intuit's issuer; intuit-oauth's `validateIdToken` insists on exactly this `iss`. */
+const ISSUER = "https://oauth.platform.intuit.com/op/v1"
+
+/** What a sandbox connection was granted: accounting and every OpenID Connect scope. */
+const SANDBOX_SCOPES = ["com.intuit.quickbooks.accounting", "openid", "profile", "email", "phone", "address"]
+
+/**
+ * The person who "signed in" to the sandbox. Claim names as Intuit's userinfo answers them
+ * (camelCase, `emailVerified`, `address.streetAddress`…: Intuit docs "OpenID Connect",
+ * "Get user profile information"), each behind the scope that releases it.
+ */
+const SANDBOX_USER = {
+  sub: "5a3c2b1d-9f5e-4b1a-8d3e-c9a6b6f20e7f",
+  profile: { givenName: "Sandra", familyName: "Box" },
+  email: { email: "sandra.box@atqbo.local", emailVerified: true },
+  phone: { phoneNumber: "+1 9195550100", phoneNumberVerified: false },
+  address: { address: { streetAddress: "100 Sandbox Way", locality: "Raleigh", region: "NC", postalCode: "27601", country: "US" } }
 } as const
 
 interface AccessTokenRecord {
   readonly realmId: string
+  readonly scopes: ReadonlyArray<string>
   readonly expiresAt: number
   readonly refreshToken: string | undefined
   revoked: boolean
@@ -63,6 +86,7 @@ interface AccessTokenRecord {
 
 interface RefreshTokenRecord {
   readonly realmId: string
+  readonly scopes: ReadonlyArray<string>
   readonly issuedAt: number
   expiresAt: number
   valid: boolean
@@ -70,6 +94,7 @@ interface RefreshTokenRecord {
 
 interface AuthorizationCode {
   readonly realmId: string
+  readonly scopes: ReadonlyArray<string>
   readonly redirectUri: string
   readonly expiresAt: number
   used: boolean
@@ -107,6 +132,8 @@ export class OAuthServer {
   private readonly refreshTokens = new Map<string, RefreshTokenRecord>()
   private readonly codes = new Map<string, AuthorizationCode>()
   private sequence = 0
+  /** The id_token signing key, made on first use (RSA key generation is not free). */
+  private signingKey: { readonly kid: string; readonly privateKey: KeyObject; readonly publicKey: KeyObject } | undefined
 
   constructor(config: QboSandboxCredentials, clock: SimClock, tokens: () => QboSimTokens, realms: () => ReadonlyArray<string>) {
     this.config = config
@@ -116,6 +143,7 @@ export class OAuthServer {
     for (const [realmId, token] of Object.entries(config.refreshTokens)) {
       this.refreshTokens.set(token, {
         realmId,
+        scopes: SANDBOX_SCOPES,
         issuedAt: clock.now(),
         expiresAt: clock.now() + tokens().refreshTokenTtlSeconds * 1000,
         valid: true
@@ -128,10 +156,11 @@ export class OAuthServer {
   }
 
   /** An access token for `realmId`, as the token endpoint would issue. */
-  issueAccessToken(realmId: string, refreshToken?: string): string {
+  issueAccessToken(realmId: string, refreshToken?: string, scopes: ReadonlyArray<string> = SANDBOX_SCOPES): string {
     const token = `${ACCESS_PREFIX}${randomBytes(48).toString("base64url")}`
     this.accessTokens.set(token, {
       realmId,
+      scopes,
       refreshToken,
       expiresAt: this.clock.now() + this.tokens().accessTokenTtlSeconds * 1000,
       revoked: false
@@ -139,16 +168,31 @@ export class OAuthServer {
     return token
   }
 
-  private newRefreshToken(realmId: string): string {
+  private newRefreshToken(realmId: string, scopes: ReadonlyArray<string>): string {
     this.sequence += 1
     const token = `RT1-${String(100 + (this.sequence % 900))}-H0-${Math.floor(this.clock.now() / 1000)}${randomBytes(12).toString("hex")}`
     this.refreshTokens.set(token, {
       realmId,
+      scopes,
       issuedAt: this.clock.now(),
       expiresAt: this.clock.now() + this.tokens().refreshTokenTtlSeconds * 1000,
       valid: true
     })
     return token
+  }
+
+  /** The live access token an `Authorization: Bearer` header carries, or why there is none. */
+  private bearer(authorization: string | undefined): { readonly ok: true; readonly record: AccessTokenRecord } | { readonly ok: false; readonly detail: string | null } {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")
+    if (match === null) return { ok: false, detail: null }
+    const token = match[1]!
+    const record = this.accessTokens.get(token)
+    if (record === undefined) {
+      return { ok: false, detail: token.length < 20 || token.length > 4000 ? "Malformed bearer token: too short or too long" : null }
+    }
+    if (record.revoked) return { ok: false, detail: null }
+    if (this.clock.now() >= record.expiresAt) return { ok: false, detail: `Token expired: ${token}` }
+    return { ok: true, record }
   }
 
   /**
@@ -157,21 +201,48 @@ export class OAuthServer {
    * errorCode=003100; statusCode=403"; captured in node-quickbooks #154, oauth-jsclient #2).
    */
   checkAccess(authorization: string | undefined, realmId: string): AccessCheck {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")
-    if (match === null) return { ok: false, status: 401, detail: null }
-    const token = match[1]!
-    const record = this.accessTokens.get(token)
-    if (record === undefined) {
-      return {
-        ok: false,
-        status: 401,
-        detail: token.length < 20 || token.length > 4000 ? "Malformed bearer token: too short or too long" : null
-      }
-    }
-    if (record.revoked) return { ok: false, status: 401, detail: null }
-    if (this.clock.now() >= record.expiresAt) return { ok: false, status: 401, detail: `Token expired: ${token}` }
-    if (record.realmId !== realmId) return { ok: false, status: 403, detail: null }
+    const bearer = this.bearer(authorization)
+    if (!bearer.ok) return { ok: false, status: 401, detail: bearer.detail }
+    if (bearer.record.realmId !== realmId) return { ok: false, status: 403, detail: null }
     return { ok: true }
+  }
+
+  /**
+   * `GET /v1/openid_connect/userinfo`: the signed-in user's claims for the scopes the token
+   * carries (`sub` always). A token without `openid` is refused 403, one that is not live 401
+   * (bodies UNCERTAIN: RFC 6750 error codes).
+   */
+  userinfo(authorization: string | undefined): OAuthReply {
+    const bearer = this.bearer(authorization)
+    if (!bearer.ok) return { status: 401, headers: { "www-authenticate": "Bearer error=\"invalid_token\"" }, body: { error: "invalid_token" } }
+    const scopes = bearer.record.scopes
+    if (!scopes.includes("openid")) return { status: 403, body: { error: "insufficient_scope" } }
+    const released = (["profile", "email", "phone", "address"] as const).filter((scope) => scopes.includes(scope))
+    return { status: 200, body: Object.assign({ sub: SANDBOX_USER.sub }, ...released.map((scope) => SANDBOX_USER[scope])) }
+  }
+
+  /** `GET /op/v1/jwks`: the public key that verifies this server's id_tokens. */
+  jwks(): JsonObject {
+    const { kid, publicKey } = this.key()
+    const { n, e } = publicKey.export({ format: "jwk" })
+    return { keys: [{ kty: "RSA", e: e ?? "AQAB", use: "sig", kid, alg: "RS256", n: n ?? "" }] }
+  }
+
+  private key() {
+    if (this.signingKey === undefined) {
+      const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 })
+      this.signingKey = { kid: randomBytes(10).toString("base64url"), privateKey, publicKey }
+    }
+    return this.signingKey
+  }
+
+  /** An RS256 id_token for the sandbox user, timed by the wall clock clients check `exp` against. */
+  private idToken(realmId: string): string {
+    const { kid, privateKey } = this.key()
+    const now = Math.floor(Date.now() / 1000)
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url")
+    const signed = `${part({ alg: "RS256", kid })}.${part({ sub: SANDBOX_USER.sub, aud: [this.config.clientId], realmid: realmId, auth_time: now, iss: ISSUER, exp: now + 3600, iat: now })}`
+    return `${signed}.${createSign("RSA-SHA256").update(signed).sign(privateKey).toString("base64url")}`
   }
 
   /** Client authentication: `Authorization: Basic` or `client_id`/`client_secret` in the form. */
@@ -193,17 +264,19 @@ export class OAuthServer {
     return id !== undefined && secret !== undefined && safeEqual(id, this.config.clientId) && safeEqual(secret, this.config.clientSecret)
   }
 
-  private tokenReply(realmId: string, refreshToken: string, hardExpiry: boolean): OAuthReply {
+  /** `withIdToken`: a code exchange that was granted `openid` also answers an id_token. */
+  private tokenReply(realmId: string, refreshToken: string, hardExpiry: boolean, withIdToken = false): OAuthReply {
     const record = this.refreshTokens.get(refreshToken)!
     const ttl = this.tokens()
     const body: Record<string, string | number> = {
       token_type: "bearer",
-      access_token: this.issueAccessToken(realmId, refreshToken),
+      access_token: this.issueAccessToken(realmId, refreshToken, record.scopes),
       refresh_token: refreshToken,
       expires_in: ttl.accessTokenTtlSeconds,
       x_refresh_token_expires_in: Math.max(0, Math.floor((record.expiresAt - this.clock.now()) / 1000))
     }
     if (hardExpiry) body["x_refresh_token_hard_expires_in"] = 157_680_000
+    if (withIdToken && record.scopes.includes("openid")) body["id_token"] = this.idToken(realmId)
     return { status: 200, headers: { "cache-control": "no-store", pragma: "no-cache" }, body }
   }
 
@@ -232,7 +305,7 @@ export class OAuthServer {
         return this.tokenReply(record.realmId, presented, hardExpiry)
       }
       record.valid = false // rotated: the old token fails from now on
-      return this.tokenReply(record.realmId, this.newRefreshToken(record.realmId), hardExpiry)
+      return this.tokenReply(record.realmId, this.newRefreshToken(record.realmId, record.scopes), hardExpiry)
     }
     if (grant === "authorization_code") {
       const code = form.get("code")
@@ -244,7 +317,7 @@ export class OAuthServer {
       if (record === undefined || record.used || now >= record.expiresAt) return invalidGrant("Invalid authorization code")
       if (record.redirectUri !== redirectUri) return invalidGrant("redirect_uri does not match the authorization request")
       record.used = true
-      return this.tokenReply(record.realmId, this.newRefreshToken(record.realmId), hardExpiry)
+      return this.tokenReply(record.realmId, this.newRefreshToken(record.realmId, record.scopes), hardExpiry, true)
     }
     return { status: 400, body: { error: "unsupported_grant_type" } }
   }
@@ -271,6 +344,7 @@ export class OAuthServer {
         const code = `AB11${Math.floor(this.clock.now() / 1000)}${randomBytes(18).toString("base64url")}`
         this.codes.set(code, {
           realmId,
+          scopes: scopes.filter((scope) => scope !== ""),
           redirectUri,
           expiresAt: this.clock.now() + this.tokens().authorizationCodeTtlSeconds * 1000,
           used: false
@@ -310,12 +384,12 @@ export class OAuthServer {
 
   discovery(baseUrl: string): JsonObject {
     return {
-      issuer: "https://oauth.platform.intuit.com/op/v1",
+      issuer: ISSUER,
       authorization_endpoint: `${baseUrl}${OAUTH_PATHS.authorize}`,
       token_endpoint: `${baseUrl}${OAUTH_PATHS.token}`,
-      userinfo_endpoint: `${baseUrl}/v1/openid_connect/userinfo`,
+      userinfo_endpoint: `${baseUrl}${OAUTH_PATHS.userinfo}`,
       revocation_endpoint: `${baseUrl}${OAUTH_PATHS.revoke}`,
-      jwks_uri: `${baseUrl}/op/v1/jwks`,
+      jwks_uri: `${baseUrl}${OAUTH_PATHS.jwks}`,
       response_types_supported: ["code"],
       subject_types_supported: ["public"],
       id_token_signing_alg_values_supported: ["RS256"],

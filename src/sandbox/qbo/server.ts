@@ -83,6 +83,8 @@ export interface QboSimulator {
   readonly revokeUrl: string
   readonly authorizeUrl: string
   readonly discoveryUrl: string
+  readonly userinfoUrl: string
+  readonly jwksUrl: string
   readonly port: number
   readonly realmIds: ReadonlyArray<string>
   /** The client credentials and each realm's starting refresh token. */
@@ -413,6 +415,10 @@ export const startQboSimulator = async (config: QboSimulatorOptions): Promise<Qb
       reply = oauth.authorize(url)
     } else if ((url.pathname === OAUTH_PATHS.discovery || url.pathname === OAUTH_PATHS.sandboxDiscovery) && method === "GET") {
       reply = { status: 200, body: oauth.discovery(baseUrl) }
+    } else if (url.pathname === OAUTH_PATHS.userinfo && method === "GET") {
+      reply = oauth.userinfo(req.headers.authorization)
+    } else if (url.pathname === OAUTH_PATHS.jwks && method === "GET") {
+      reply = { status: 200, body: oauth.jwks() }
     }
     if (reply === undefined) return false
     const entry: QboRequestLogEntry = {
@@ -480,6 +486,8 @@ export const startQboSimulator = async (config: QboSimulatorOptions): Promise<Qb
     revokeUrl: `${baseUrl}${OAUTH_PATHS.revoke}`,
     authorizeUrl: `${baseUrl}${OAUTH_PATHS.authorize}`,
     discoveryUrl: `${baseUrl}${OAUTH_PATHS.discovery}`,
+    userinfoUrl: `${baseUrl}${OAUTH_PATHS.userinfo}`,
+    jwksUrl: `${baseUrl}${OAUTH_PATHS.jwks}`,
     port,
     realmIds,
     oauth: oauthConfig,
