@@ -305,7 +305,8 @@ export const startQboSimulator = async (config: QboSimulatorOptions): Promise<Qb
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL, api: ApiPath, bytes: Buffer): Promise<void> => {
     const method = req.method ?? "GET"
-    const now = new Date()
+    // Simulated time: MetaData stamps and the envelope's `time` follow advanceTime/timeScale.
+    const now = new Date(clock.now())
     const segment = (api.segments[0] ?? "").toLowerCase()
     let text = ""
     let statement: string | undefined
