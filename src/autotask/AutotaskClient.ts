@@ -23,6 +23,7 @@ export type AutotaskErrorKind =
   | "server" // 5xx after retries ran out
   | "network" // connection refused/reset/timeout after retries ran out
   | "unexpected-response" // body not in the documented shape
+  | "lease-lost" // not sent: this apply no longer holds its QBO company's lease
 
 export class AutotaskError extends Data.TaggedError("AutotaskError")<{
   readonly kind: AutotaskErrorKind

@@ -7,8 +7,11 @@
 import { Data } from "effect"
 import { AutotaskError, type AutotaskErrorKind } from "./AutotaskClient.ts"
 
+/** What a call to Autotask can end in (a lost lease stops a write before any call). */
+type CallFailureKind = Exclude<AutotaskErrorKind, "lease-lost">
+
 export class AutotaskCallFailure extends Data.TaggedError("AutotaskCallFailure")<{
-  readonly kind: AutotaskErrorKind
+  readonly kind: CallFailureKind
   readonly status: number | undefined
   readonly errors: ReadonlyArray<string>
   /** e.g. `POST Invoices/query`. */
@@ -77,7 +80,7 @@ export const classifyFailure = (
   const errors = errorStrings(body)
   const joined = errors.join(" ")
   const detail = errors.length > 0 ? excerpt(joined) : excerpt(text)
-  const make = (kind: AutotaskErrorKind, retryable: boolean) =>
+  const make = (kind: CallFailureKind, retryable: boolean) =>
     failure({ kind, status, errors, operation, detail, retryable, retryAfterMs })
   if (status === 401) return make("auth", false)
   if (status === 403) return make("permission", false)

@@ -1,7 +1,8 @@
 /**
  * `atqbo apply [PLANFILE]`: re-observe, re-plan and execute. With a saved plan, only when
  * the fresh plan's checksum equals the saved one; without, after showing the plan and asking
- * (or `--auto-approve`). Safety limits are checked before any write.
+ * (or `--auto-approve`). Safety limits are checked before any write. All of it runs under the
+ * apply lease of each QBO company (src/cli/lease.ts): one apply at a time per company.
  */
 import { randomUUID } from "node:crypto"
 import { appendFile } from "node:fs/promises"
@@ -23,6 +24,7 @@ import { renderText } from "../render/text.ts"
 import type { Config } from "../config/types.ts"
 import { configFlag, InvalidInput, loadConfig, planningFlags, scopeFlagsGiven, windowRequest } from "./common.ts"
 import { withCompanyWriters } from "./connect.ts"
+import { breakLease, underLease } from "./lease.ts"
 import { setExitCode } from "./exitCode.ts"
 import { VERSION } from "./version.ts"
 
@@ -60,6 +62,10 @@ export const applyCommand = Command.make(
     autoApprove: Flag.Boolean("auto-approve").pipe(Flag.withDescription("Do not ask for confirmation (CI)"), Flag.withDefault(false)),
     force: Flag.Boolean("force").pipe(Flag.withDescription("Apply even when the plan exceeds the safety limits in atqbo.yaml"), Flag.withDefault(false)),
     format: Flag.Literals("format", ["text", "github"]).pipe(Flag.withDescription("github adds annotations and the job summary"), Flag.withDefault("text")),
+    forceUnlock: Flag.String("force-unlock").pipe(
+      Flag.withDescription("Break the apply lease LEASE_ID (shown by the apply that found it held) when its holder is dead, and exit; the holder, if alive, stops before its next write"),
+      Flag.optional
+    ),
     ...planningFlags
   },
   Effect.fn("apply")(function*(flags) {
@@ -70,6 +76,12 @@ export const applyCommand = Command.make(
       })
     }
     const config = yield* loadConfig(flags.config)
+    const runId = randomUUID().slice(0, 8)
+    if (Option.isSome(flags.forceUnlock)) {
+      const leaseId = flags.forceUnlock.value
+      return yield* withCompanyWriters(config, { sandbox: flags.sandbox, data: flags.data }, (connected) =>
+        breakLease(connected, Option.getOrUndefined(flags.connection), leaseId, runId))
+    }
     const saved = Option.isSome(flags.planFile) ? yield* readPlanFile(flags.planFile.value) : undefined
     const request = saved
       ? { since: saved.window.since, until: saved.window.until, invoiceIds: saved.window.invoiceIds ?? undefined }
@@ -78,8 +90,9 @@ export const applyCommand = Command.make(
     // A saved plan of one connection (made with --connection) is re-planned the same way.
     const only = Option.getOrUndefined(flags.connection) ??
       (saved?.connections?.length === 1 && config.connections.length > 1 ? saved.connections[0]!.name : undefined)
+    // Everything from the first read to the last write happens under the companies' leases.
     yield* withCompanyWriters(config, { sandbox: flags.sandbox, data: flags.data }, (connected) =>
-      Effect.gen(function*() {
+      underLease(connected, only, runId, Effect.gen(function*() {
         const plan: Plan = yield* makePlanAll(connected, request, VERSION, only)
         if (saved) {
           const companies = (p: Plan) => p.connections ? p.connections.map((c) => `${c.name}=${c.realmId}`).join(", ") : p.realmId
@@ -104,7 +117,6 @@ export const applyCommand = Command.make(
         const violations = violationsOf(plan, connected)
         if (violations.length > 0 && !flags.force) return yield* new SafetyLimitExceeded({ violations })
 
-        const runId = randomUUID().slice(0, 8)
         const report = yield* applyAll(plan, { runId }).pipe(
           Effect.provide(Journal.file(connected.journal.dir, runId, new Date()))
         )
@@ -120,7 +132,7 @@ export const applyCommand = Command.make(
           yield* Console.error(`${delivery.ok ? "notified" : "warning: notification failed"} (${delivery.channel}): ${delivery.detail}`)
         }
         yield* setExitCode(report.counts.failed > 0 ? 1 : 0)
-      }))
+      })))
   })
 ).pipe(
   Command.withDescription(
@@ -129,6 +141,7 @@ export const applyCommand = Command.make(
   Command.withExamples([
     { command: "atqbo apply plan.json", description: "Apply a reviewed plan; refused as stale if anything changed" },
     { command: "atqbo apply --auto-approve", description: "Plan and apply without asking (CI)" },
-    { command: "atqbo apply --sandbox --auto-approve", description: "Try it against the built-in simulators" }
+    { command: "atqbo apply --sandbox --auto-approve", description: "Try it against the built-in simulators" },
+    { command: "atqbo apply --force-unlock 3f2a9c1e-…", description: "Break the lease of an apply that died (its id is in the message of the apply that found it held)" }
   ])
 )

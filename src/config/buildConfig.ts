@@ -10,6 +10,7 @@ import {
   EMAIL_NOTIFICATION_DEFAULTS,
   ITEMS_DEFAULTS,
   JOURNAL_DEFAULTS,
+  LEASE_DEFAULTS,
   LIMITS_DEFAULTS,
   PAYMENTS_DEFAULTS,
   QBO_DEFAULTS,
@@ -45,6 +46,7 @@ interface WrittenAtqbo {
   readonly sync?: Written<SyncPolicy>
   readonly limits?: Written<Config["limits"]>
   readonly journal?: Written<Config["journal"]>
+  readonly lease?: Written<Config["lease"]>
   readonly notifications?: {
     readonly webhook?: Written<WebhookNotification>
     readonly email?: Written<EmailNotification>
@@ -165,10 +167,12 @@ const buildSingle = (dir: string, sources: ValidSources): Config => {
       voids: { ...SYNC_DEFAULTS.voids, ...sync.voids },
       errorMarker: { ...SYNC_DEFAULTS.errorMarker, ...sync.errorMarker },
       customerMemo: { ...SYNC_DEFAULTS.customerMemo, ...sync.customerMemo },
-      email: { ...SYNC_DEFAULTS.email, ...sync.email }
+      email: { ...SYNC_DEFAULTS.email, ...sync.email },
+      duplicates: sync.duplicates ?? SYNC_DEFAULTS.duplicates
     },
     limits: { ...LIMITS_DEFAULTS, ...atqbo.limits },
     journal: { ...JOURNAL_DEFAULTS, ...atqbo.journal },
+    lease: { ...LEASE_DEFAULTS, ...atqbo.lease },
     notifications: {
       webhook: notifications.webhook === undefined ? undefined : {
         urlEnv: notifications.webhook.urlEnv ?? "",

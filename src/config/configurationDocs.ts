@@ -148,7 +148,7 @@ Only \`atqbo.yaml\` is required; every other file is optional and falls back to 
 
 | file | holds |
 |---|---|
-| \`atqbo.yaml\` | connection (environment-variable names of the credentials), sync policy, safety limits, journal, notifications, payments |
+| \`atqbo.yaml\` | connection (environment-variable names of the credentials), sync policy, safety limits, journal, apply lease, notifications, payments |
 | \`items.yaml\` | billing code → QBO item matching, explicit mappings, missing-item policy |
 | \`terms.yaml\` | Autotask payment term → QBO term aliases, unmatched-term policy |
 | \`customers.yaml\` | company → customer cross-references, customer creation, name normalisation |

@@ -8,6 +8,7 @@ import type {
   CustomersConfig,
   ItemsConfig,
   JournalConfig,
+  LeaseConfig,
   NotificationsConfig,
   PaymentsConfig,
   QboConnection,
@@ -47,7 +48,8 @@ export const SYNC_DEFAULTS: SyncPolicy = {
   voids: { sync: false, lookbackDays: 14 },
   errorMarker: { write: false, value: "ERROR" },
   customerMemo: { parts: ["orderNumber", "comments"], separator: "\n" },
-  email: { onCreate: false }
+  email: { onCreate: false },
+  duplicates: "void"
 }
 
 export const LIMITS_DEFAULTS: SafetyLimits = {
@@ -58,6 +60,8 @@ export const LIMITS_DEFAULTS: SafetyLimits = {
 }
 
 export const JOURNAL_DEFAULTS: JournalConfig = { dir: ".atqbo/journal" }
+
+export const LEASE_DEFAULTS: LeaseConfig = { expirySeconds: 300, waitSeconds: 0 }
 
 export const NOTIFICATIONS_DEFAULTS: NotificationsConfig = { webhook: undefined, email: undefined }
 

@@ -19,6 +19,7 @@ export interface Config {
   readonly sync: SyncPolicy
   readonly limits: SafetyLimits
   readonly journal: JournalConfig
+  readonly lease: LeaseConfig
   readonly notifications: NotificationsConfig
   readonly payments: PaymentsConfig
   readonly items: ItemsConfig
@@ -117,7 +118,11 @@ export interface SyncPolicy {
     /** Ask QBO to e-mail each invoice right after it is created. */
     readonly onCreate: boolean
   }
+  /** How plan removes the extra QBO documents atqbo created for one Autotask invoice. */
+  readonly duplicates: DuplicateRemoval
 }
+
+export type DuplicateRemoval = "void" | "delete"
 
 /** Maxima per run; exceeding one refuses the apply before any write unless `--force`. */
 export interface SafetyLimits {
@@ -129,6 +134,14 @@ export interface SafetyLimits {
 
 export interface JournalConfig {
   readonly dir: string
+}
+
+/** One `atqbo apply` at a time per QBO company (README: safety model). */
+export interface LeaseConfig {
+  /** A holder whose heartbeat QBO has not seen for this long (killed, offline) may be taken over. */
+  readonly expirySeconds: number
+  /** How long a second apply waits for the lease before it exits 1 naming the holder. */
+  readonly waitSeconds: number
 }
 
 export interface NotificationsConfig {

@@ -15,6 +15,7 @@ export type QboErrorKind =
   | "server" // 5xx / 10000 / transient 6000 after retries ran out
   | "network"
   | "unexpected-response"
+  | "lease-lost" // not sent: this apply no longer holds the company's lease
 
 export class QboError extends Data.TaggedError("QboError")<{
   readonly kind: QboErrorKind
@@ -42,6 +43,8 @@ export interface QboQueryPage<A> {
   readonly startPosition: number
   readonly maxResults: number
   readonly totalCount: number | undefined
+  /** The response's `time`: QBO's clock (the lease judges expiry by it). */
+  readonly time: string | undefined
 }
 
 export type QboWriteOperation = "create" | "update" | "delete" | "void"

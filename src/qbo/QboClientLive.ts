@@ -237,7 +237,8 @@ export const makeQboClient = (options: QboClientOptions) =>
           rows: rows ?? [],
           startPosition: typeof response["startPosition"] === "number" ? response["startPosition"] : 1,
           maxResults: typeof response["maxResults"] === "number" ? response["maxResults"] : (rows?.length ?? 0),
-          totalCount: typeof response["totalCount"] === "number" ? response["totalCount"] : undefined
+          totalCount: typeof response["totalCount"] === "number" ? response["totalCount"] : undefined,
+          time: typeof body["time"] === "string" ? body["time"] : undefined
         }
       }).pipe(Effect.withSpan("QboReader.queryPage"))
 

@@ -163,6 +163,9 @@ export const networkError = (operation: string, reason: string): QboError =>
 export const clientSideError = (operation: string, message: string): QboError =>
   plainError("validation", operation, `${operation} failed: ${message}`, undefined)
 
+/** A write refused before it was sent: the apply lost the company's lease. */
+export const leaseLostError = (operation: string, message: string): QboError => plainError("lease-lost", operation, `${operation} not sent: ${message}`, undefined)
+
 /** A 200 answer without what QBO promises (e.g. no entity object). */
 export const unexpectedAnswer = (operation: string, message: string): QboError =>
   plainError("unexpected-response", operation, `${operation} failed: ${message}`, 200)

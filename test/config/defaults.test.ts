@@ -33,10 +33,12 @@ const EXPECTED_DEFAULTS: Config = {
     voids: { sync: false, lookbackDays: 14 },
     errorMarker: { write: false, value: "ERROR" },
     customerMemo: { parts: ["orderNumber", "comments"], separator: "\n" },
-    email: { onCreate: false }
+    email: { onCreate: false },
+    duplicates: "void"
   },
   limits: { maxNewCustomers: 25, maxNewItems: 50, maxInvoices: 500, maxVoids: 10 },
   journal: { dir: ".atqbo/journal" },
+  lease: { expirySeconds: 300, waitSeconds: 0 },
   notifications: { webhook: undefined, email: undefined },
   payments: { sync: true, lookbackDays: 60, partialMarksPaid: false, existingPaidDate: "keep" },
   items: {

@@ -15,7 +15,7 @@ import { DEFAULT_REALM_ID } from "../../src/sandbox/qbo/index.ts"
 import type { Sandbox } from "../../src/sandbox/sandbox.ts"
 import { runCli, sandboxEnv, writeConfig } from "../support/cli.ts"
 import { mixedDataset } from "../support/datasets.ts"
-import { FAST_RETRY, withSandbox } from "../support/sandbox.ts"
+import { bookWrites, FAST_RETRY, withSandbox } from "../support/sandbox.ts"
 
 const SECRETS = {
   autotaskSecret: "AT-SECRET-7a1c9e55-do-not-print",
@@ -106,7 +106,7 @@ describe("atqbo CLI end to end", () => {
       assert.include(limited.stderr, "refusing to apply: the plan exceeds the safety limits in atqbo.yaml; nothing was written.")
       assert.include(limited.stderr, "3 new QBO invoices and credit memos planned, limit maxInvoices: 1")
       assert.include(limited.stderr, "--force")
-      assert.strictEqual(sandbox.qbo.writeCount() + sandbox.autotask.writeCount(), 0)
+      assert.strictEqual(bookWrites(sandbox), 0)
 
       // Someone syncs one invoice meanwhile: the saved plan is now stale. Invoice 103's document
       // is paid meanwhile too, and `--invoice 100` keeps its word: no paid date for 103.
@@ -117,12 +117,12 @@ describe("atqbo CLI end to end", () => {
       const journalled = (yield* Effect.promise(() => readAll(join(stateDir, "journal")))).split("\n").filter((line) => line.includes("\"event\":\"action\""))
       assert.isNotEmpty(journalled)
       for (const line of journalled) assert.include([100, undefined], JSON.parse(line).autotaskInvoiceId, line)
-      const writes = sandbox.qbo.writeCount() + sandbox.autotask.writeCount()
+      const writes = bookWrites(sandbox)
       const stale = yield* Effect.promise(() => runCli(["apply", planFile, "--config", dir, "--force"], { env }))
       assert.strictEqual(stale.code, 1)
       assert.include(stale.stderr, "stale plan: Autotask or QBO changed since the plan was made")
       assert.match(stale.stderr, /invoice \(invoice\.create\): 3 in the saved plan, 2 now/)
-      assert.strictEqual(sandbox.qbo.writeCount() + sandbox.autotask.writeCount(), writes, "a stale plan writes nothing")
+      assert.strictEqual(bookWrites(sandbox), writes, "a stale plan writes nothing")
 
       const forced = yield* Effect.promise(() => runCli(["apply", "--config", dir, "--auto-approve", "--force"], { env }))
       assert.strictEqual(forced.code, 0, forced.stderr)
@@ -137,7 +137,7 @@ describe("atqbo CLI end to end", () => {
       const unconfirmed = yield* Effect.promise(() => runCli(["apply", "--config", dir], { env }))
       assert.strictEqual(unconfirmed.code, 1)
       assert.include(unconfirmed.stderr, "refusing to apply without confirmation")
-      assert.strictEqual(sandbox.qbo.writeCount(), 0)
+      assert.strictEqual(bookWrites(sandbox), 0)
 
       const planFile = join(stateDir, "plan.json")
       yield* Effect.promise(() => runCli(["plan", "--config", dir, "--out", planFile], { env }))

@@ -15,7 +15,7 @@ import { loadConfig } from "../../src/config/loadConfig.ts"
 import { readTokenStore } from "../../src/qbo/auth/tokenStore.ts"
 import { runCli as runCliIn, writeConfig } from "../support/cli.ts"
 import { billingCode, billingItem, company, invoice } from "../support/fixtures.ts"
-import { daysAgo, withSandbox, writeDataset } from "../support/sandbox.ts"
+import { bookWrites, daysAgo, withSandbox, writeDataset } from "../support/sandbox.ts"
 
 const US = "1231000001"
 const CA = "1231000002"
@@ -104,7 +104,7 @@ describe("several QBO companies", () => {
       const limited = yield* Effect.promise(() => runCli(["apply", "--config", strict.dir, "--auto-approve"], { env }))
       assert.strictEqual(limited.code, 1)
       assert.include(limited.stderr, "2 new QBO customers in connection canada planned, limit maxNewCustomers: 1")
-      assert.strictEqual(sandbox.qbo.writeCount() + sandbox.autotask.writeCount(), 0)
+      assert.strictEqual(bookWrites(sandbox), 0)
 
       const apply = yield* Effect.promise(() => runCli(["apply", "--config", config.dir, "--auto-approve"], { env }))
       assert.strictEqual(apply.code, 0, apply.stderr + apply.stdout)
@@ -112,11 +112,11 @@ describe("several QBO companies", () => {
       assert.deepStrictEqual(owners(sandbox, CA), [501, 502])
       for (const id of [500, 501, 502, 503]) assert.isNotEmpty(String(sandbox.autotask.store.get("Invoices", id)!.invoiceNumber ?? ""))
 
-      const writes = sandbox.qbo.writeCount() + sandbox.autotask.writeCount()
+      const writes = bookWrites(sandbox)
       const again = yield* Effect.promise(() => runCli(["apply", "--config", config.dir, "--auto-approve"], { env }))
       assert.strictEqual(again.code, 0, again.stderr)
       assert.include(again.stdout, "Nothing to apply.")
-      assert.strictEqual(sandbox.qbo.writeCount() + sandbox.autotask.writeCount(), writes, "a second apply writes nothing")
+      assert.strictEqual(bookWrites(sandbox), writes, "a second apply writes nothing")
       for (const realm of [US, CA]) {
         const store = Option.getOrThrow(yield* readTokenStore(join(cwd, env["ATQBO_QBO_TOKEN_STORE"]!, `${realm}.json`)))
         assert.strictEqual(store.realmId, realm, "one token store per company under the override")

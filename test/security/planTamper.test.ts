@@ -11,6 +11,7 @@ import { planChecksum } from "../../src/reconcile/plan.ts"
 import { type Sandbox, startSandbox } from "../../src/sandbox/sandbox.ts"
 import { runCli, sandboxEnv, writeConfig } from "../support/cli.ts"
 import { mixedDataset } from "../support/datasets.ts"
+import { bookWrites } from "../support/sandbox.ts"
 
 let sandbox: Sandbox
 let env: Record<string, string>
@@ -18,12 +19,13 @@ let configDir: string
 let stateDir: string
 let saved: Plan
 
-const writes = () => sandbox.qbo.writeCount() + sandbox.autotask.writeCount()
+const writes = () => bookWrites(sandbox)
 
 beforeAll(async () => {
   sandbox = await startSandbox({ dataDir: await mixedDataset() })
   env = sandboxEnv(sandbox)
-  ;({ dir: configDir, stateDir } = await writeConfig(sandbox.realmId))
+  // The refused applies run at once: each waits its turn for the apply lease.
+  ;({ dir: configDir, stateDir } = await writeConfig(sandbox.realmId, { top: "lease:\n  waitSeconds: 120" }))
   const planFile = join(stateDir, "plan.json")
   const plan = await runCli(["plan", "--config", configDir, "--out", planFile], { env })
   expect(plan.code, plan.stderr).toBe(0)

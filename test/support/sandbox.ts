@@ -57,3 +57,11 @@ export const planAndApply = (sandbox: Sandbox, config: Config, journal: Array<Jo
     const report: ApplyReport = yield* applyIn(sandbox, plan, journal)
     return { plan, report }
   })
+
+/**
+ * Writes to the books: every write both simulators saw except to atqbo's lease note (a QBO
+ * Attachable every `apply` takes and releases, even one that then writes nothing else).
+ */
+export const bookWrites = (sandbox: Sandbox): number =>
+  sandbox.qbo.writeCount() - sandbox.qbo.requests.filter((entry) => entry.method === "POST" && /^POST \/attachable/i.test(entry.key)).length +
+  sandbox.autotask.writeCount()
