@@ -2,7 +2,7 @@
  * Runs the real `atqbo` CLI as a child process (Node type stripping, like the bin) and points
  * it at simulators started by the test through the endpoint override variables.
  */
-import { spawn } from "node:child_process"
+import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtemp, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -18,19 +18,27 @@ export interface CliResult {
   readonly stderr: string
 }
 
-export const runCli = (args: ReadonlyArray<string>, options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> =>
-  new Promise((resolve, reject) => {
-    // A clean environment: nothing from the developer's or CI's shell leaks into the run.
-    const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", CI: "1", ...options.env }
-    const child = spawn(process.execPath, ["--experimental-strip-types", "--no-warnings=ExperimentalWarning", MAIN, ...args], {
-      cwd: options.cwd ?? REPO_ROOT,
-      env,
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (chunk) => (stdout += chunk))
-    child.stderr.on("data", (chunk) => (stderr += chunk))
+export interface StartedCli {
+  readonly child: ChildProcess
+  /** Everything written to stderr so far. */
+  readonly stderr: () => string
+  readonly done: Promise<CliResult>
+}
+
+/** Starts the CLI and returns at once: for tests that signal it (SIGSTOP, SIGKILL) while it runs. */
+export const startCli = (args: ReadonlyArray<string>, options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): StartedCli => {
+  // A clean environment: nothing from the developer's or CI's shell leaks into the run.
+  const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", CI: "1", ...options.env }
+  const child = spawn(process.execPath, ["--experimental-strip-types", "--no-warnings=ExperimentalWarning", MAIN, ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"]
+  })
+  let stdout = ""
+  let stderr = ""
+  child.stdout.on("data", (chunk) => (stdout += chunk))
+  child.stderr.on("data", (chunk) => (stderr += chunk))
+  const done = new Promise<CliResult>((resolve, reject) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000)
     child.on("error", reject)
     child.on("close", (code) => {
@@ -38,6 +46,11 @@ export const runCli = (args: ReadonlyArray<string>, options: { env?: Record<stri
       resolve({ code, stdout, stderr })
     })
   })
+  return { child, stderr: () => stderr, done }
+}
+
+export const runCli = (args: ReadonlyArray<string>, options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> =>
+  startCli(args, options).done
 
 const firstRefreshToken = (sandbox: Sandbox): string => sandbox.qbo.oauth.refreshTokens[sandbox.realmId] ?? ""
 
