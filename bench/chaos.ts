@@ -14,6 +14,7 @@ import { spawn } from "node:child_process"
 import { mkdir, rm, writeFile } from "node:fs/promises"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { LEASE_DEFAULTS } from "../src/config/defaults.ts"
 import { ownerOf } from "../src/reconcile/marker.ts"
 import type { AutotaskSimOptionsInput } from "../src/sandbox/autotask/index.ts"
 import type { QboSimOptionsInput } from "../src/sandbox/qbo/index.ts"
@@ -315,6 +316,8 @@ export const runRound = async (round: number, options: ChaosOptions): Promise<Ro
         : { kind: "time", afterFirstRequestMs: random.int(0, expectedWorkMs) }
       const run = await runApply(sandbox, config.dir, trigger, options.runTimeoutMs)
       runs.push({ ...run, faultsOff })
+      // A killed apply leaves its lease held; the next scheduled run comes after it expired.
+      if (run.exit === "killed" || run.exit === "timeout") sandbox.qbo.advanceTime(LEASE_DEFAULTS.expirySeconds * 1000 + 1000)
       if (run.exit !== "killed") expectedWorkMs = Math.max(expectedWorkMs, run.durationMs - 2000)
       if (run.exit === 0) break
     }
