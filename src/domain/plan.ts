@@ -138,6 +138,7 @@ export type WarningCode =
   | "payment-overpaid"
   | "payment-not-owned"
   | "paid-date-kept"
+  | "voided-open"
 
 export interface PlanWarning {
   readonly code: WarningCode

@@ -54,7 +54,8 @@ export const writeBackAction = (
 ): PlanAction => {
   const payload: Record<string, Json> = { id: invoice.id }
   const before: Record<string, Json> = {}
-  if (ctx.config.sync.numbering.mode === "qbo" && docNumber !== undefined) {
+  // Writing the number the invoice already has changes nothing: leave it out.
+  if (ctx.config.sync.numbering.mode === "qbo" && docNumber !== undefined && docNumber !== (invoice.invoiceNumber ?? null)) {
     payload.invoiceNumber = docNumber
     before.invoiceNumber = invoice.invoiceNumber ?? null
   }

@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto"
 import type { AtInvoice } from "../autotask/model.ts"
 import type { Config } from "../config/types.ts"
+import * as Money from "../domain/money.ts"
 import {
   ACTION_PHASE,
   type ActionType,
@@ -19,7 +20,8 @@ import {
   type PlanAction,
   phaseOf,
   phaseRank,
-  type PlanWarning
+  type PlanWarning,
+  type WarningCode
 } from "../domain/plan.ts"
 import {
   customerCreateAction,
@@ -50,6 +52,9 @@ export interface PlanMeta {
    */
   readonly elsewhere?: ReadonlyMap<number, string>
 }
+
+/** Warnings that mean the invoice is out of step even though no action is planned. */
+const NOT_IN_SYNC: ReadonlySet<WarningCode> = new Set(["voided-open"])
 
 const ALL_TYPES: ReadonlyArray<ActionType> = Object.keys(ACTION_PHASE) as Array<ActionType>
 
@@ -145,7 +150,20 @@ const planVoid = (
   ctx: PlanContext
 ): void => {
   if (duplicates.length > 0) builder.warnings.push(duplicatesWarning(invoice, [document!, ...duplicates], ctx))
-  if (document && ctx.config.sync.voids.sync && !isVoidedDocument(document.doc)) builder.add(voidAction(invoice, document, ctx))
+  if (!document || isVoidedDocument(document.doc)) return
+  if (ctx.config.sync.voids.sync) builder.add(voidAction(invoice, document, ctx))
+  else builder.warnings.push(voidedOpenWarning(invoice, document, ctx))
+}
+
+/** Void sync is off, so QBO still books an invoice Autotask voided: say so, with what it still holds. */
+const voidedOpenWarning = (invoice: AtInvoice, document: OwnedDocument, ctx: PlanContext): PlanWarning => {
+  const { doc } = document
+  const balance = Money.formatMoney(Money.fromApi(doc.Balance ?? doc.TotalAmt))
+  return {
+    code: "voided-open",
+    message: `${invoiceLabel(invoice, ctx)} was voided in Autotask, but its QBO ${documentKind(document.entity)} ${doc.DocNumber ?? "(no number)"} (Id ${doc.Id}) is still open with a balance of ${balance} ${ctx.qbo.currency}; void it in QBO, or set sync.voids.sync: true in atqbo.yaml so apply voids it`,
+    autotaskInvoiceId: invoice.id
+  }
 }
 
 /** Our document exists: report drift, and finish what an interrupted run started (send, write-back). */
@@ -206,7 +224,6 @@ const planSyncedBefore = (invoice: AtInvoice, external: OwnedDocument | undefine
 /** Not in QBO yet: the document (and items, customer, send, write-back), or a rejection with every reason. */
 const planNew = (invoice: AtInvoice, taken: OwnedDocument | undefined, builder: PlanBuilder, ctx: PlanContext): void => {
   const outcome = desiredDocument(invoice, ctx)
-  builder.warnings.push(...outcome.warnings)
   const reasons = outcome.kind === "rejected" ? [...outcome.reasons] : []
   if (ctx.config.sync.numbering.mode === "autotask" && taken) {
     reasons.push(
@@ -219,7 +236,9 @@ const planNew = (invoice: AtInvoice, taken: OwnedDocument | undefined, builder: 
   }
   const desired = outcome.document
   const documentAddr = createDocumentActions(invoice, desired, builder, ctx)
+  // A rejected invoice gets its reasons only: warnings are about what would be booked.
   if (documentAddr === undefined) return
+  builder.warnings.push(...outcome.warnings)
   const dependsOn = [documentAddr]
   if (desired.billEmail && desired.entity === "Invoice") {
     builder.add(sendAction(invoice, refTo(documentAddr), refTo(documentAddr, "SyncToken"), desired.billEmail, [documentAddr], ctx))
@@ -308,7 +327,11 @@ export const buildPlan = (snapshot: Snapshot, config: Config, meta: PlanMeta): P
   const warnings = [...settingsWarnings(ctx), ...builder.warnings]
   const counts = Object.fromEntries(ALL_TYPES.map((type) => [type, 0])) as Record<ActionType, number>
   for (const action of actions) counts[action.type] += 1
-  const touched = new Set(actions.map((action) => action.autotaskInvoiceId).filter((id) => id !== undefined))
+  // In sync: nothing to do and nothing out of step (a voided invoice QBO still books is not).
+  const touched = new Set([
+    ...actions.map((action) => action.autotaskInvoiceId),
+    ...warnings.filter((warning) => NOT_IN_SYNC.has(warning.code)).map((warning) => warning.autotaskInvoiceId)
+  ].filter((id) => id !== undefined))
   return {
     format_version: PLAN_FORMAT_VERSION,
     checksum: planChecksum(actions),

@@ -166,10 +166,34 @@ describe("plan: invoices", () => {
       invoice: { isVoided: true, invoiceNumber: "1001", webServiceDate: "2026-11-21T10:00:00Z", voidedDate: "2026-11-22T00:00:00" },
       qbo: { invoices: [qboDocument("40", { SyncToken: "3", DocNumber: "1001", TotalAmt: 150, PrivateNote: ownershipMarker(100) })] }
     })
-    assert.deepStrictEqual(plan(world).actions, [])
+    const off = plan(world)
+    assert.deepStrictEqual(off.actions, [])
     const p = plan(world, config({ sync: { voids: { sync: true, lookbackDays: 14 } } }))
     assert.deepStrictEqual(types(p), ["invoice.void void:100"])
     assert.deepStrictEqual(find(p, "invoice.void").payload, { Id: "40", SyncToken: "3" })
+  })
+
+  it("warns, with number and balance, about a QBO document still open for an invoice voided in Autotask while void sync is off", () => {
+    const voided = (doc: Partial<Parameters<typeof qboDocument>[1]>) => simple({
+      invoice: { isVoided: true, invoiceNumber: "1001", webServiceDate: "2026-11-21T10:00:00Z" },
+      qbo: { invoices: [qboDocument("40", { DocNumber: "1001", TotalAmt: 150, PrivateNote: ownershipMarker(100), Line: [managedLine()], ...doc })] }
+    })
+    const cases: ReadonlyArray<[string, World, Config, string | undefined]> = [
+      ["open, void sync off", voided({ Balance: 120 }), config(), "QBO invoice 1001 (Id 40) is still open with a balance of 120.00 USD"],
+      ["open, void sync on: voided instead", voided({ Balance: 120 }), config({ sync: { voids: { sync: true, lookbackDays: 14 } } }), undefined],
+      ["already voided in QBO", voided({ TotalAmt: 0, PrivateNote: `Voided ${ownershipMarker(100)}`, Line: [] }), config(), undefined]
+    ]
+    for (const [name, world, cfg, expected] of cases) {
+      const p = plan(world, cfg)
+      const warning = p.warnings.find((w) => w.code === "voided-open")
+      if (expected === undefined) {
+        assert.isUndefined(warning, name)
+        continue
+      }
+      assert.include(warning?.message, expected, name)
+      assert.include(warning?.message, "sync.voids.sync: true", name)
+      assert.strictEqual(p.summary.invoicesInSync, 0, `${name}: not counted as in sync`)
+    }
   })
 
   it("does not void a document that is already voided", () => {
@@ -184,6 +208,23 @@ describe("plan: invoices", () => {
     const p = buildPlan(snapshot(simple()), config(), { ...meta, elsewhere: new Map([[100, "canada"]]) })
     assert.deepStrictEqual(types(p), ["invoice.reject reject:100"])
     assert.match(find(p, "invoice.reject").reasons[0]!, /its QBO document is in connection "canada".*a second document is never created/)
+  })
+
+  it("gives a rejected invoice its reasons and no further warnings", () => {
+    // Unmatched term (a warning when booked) on an invoice rejected for its negative total.
+    const p = plan(simple({ invoice: { invoiceTotal: -150, paymentTerm: 3 }, autotask: { billingItems: [billingItem(1, 100, 10, 1, -150)], paymentTerms: [paymentTerm(3, "Net 45")] } }))
+    assert.deepStrictEqual(types(p), ["invoice.reject reject:100"])
+    assert.deepStrictEqual(p.warnings, [])
+  })
+
+  it("leaves an unchanged invoice number out of a write-back", () => {
+    const repair = (invoiceNumber: string | null) =>
+      plan(simple({ invoice: { invoiceNumber }, qbo: { invoices: [qboDocument("40", { DocNumber: "1102", TotalAmt: 150, PrivateNote: ownershipMarker(100) })] } }))
+    const same = find(repair("1102"), "autotask.writeback")
+    assert.deepStrictEqual(same.payload, { id: 100, webServiceDate: { $runtime: "now" } })
+    assert.deepStrictEqual(same.before, { webServiceDate: null })
+    const other = find(repair(null), "autotask.writeback")
+    assert.deepStrictEqual(payload(other).invoiceNumber, "1102")
   })
 
   it("rejects an invoice whose lines do not add up to Autotask's total", () => {
