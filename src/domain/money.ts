@@ -13,10 +13,49 @@ export type Decimal = BigDecimal.BigDecimal
 
 export const ZERO: Decimal = BigDecimal.fromBigInt(0n)
 
-/** Parses an API amount (number or numeric string); null, "" and undefined are zero. */
+/**
+ * Parses an API amount (number or numeric string); null, "" and undefined are zero. Anything
+ * else also reads as zero: check amounts that decide what is booked with `amountProblem` first.
+ */
 export const fromApi = (value: unknown): Decimal => {
   const parsed = parseDecimal(value)
   return Option.getOrElse(parsed, () => ZERO)
+}
+
+/** A JSON number is exact up to 15 significant digits (IEEE 754 double); beyond, it may already be rounded. */
+const MAX_EXACT_DIGITS = 15
+/** QBO stores amounts in "10.5" format: at most 10 digits before the decimal point, 5 after. */
+const QBO_INTEGER_DIGITS = 10
+const QBO_DECIMALS = 5
+
+const significantDigits = (text: string): number => text.replace(/^-/, "").replace(".", "").replace(/^0+/, "").replace(/e.*$/i, "").length
+
+const describeValue = (value: unknown): string =>
+  typeof value === "string" ? JSON.stringify(value) : Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : String(value)
+
+/**
+ * Why an API amount cannot be read exactly, or undefined when it can (`fromApi` then gives
+ * its exact value): not a number, or more digits than a JSON number carries exactly.
+ */
+export const amountProblem = (value: unknown): string | undefined => {
+  if (value === null || value === undefined || value === "") return undefined
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) return `is ${value}, not a number`
+    const digits = significantDigits(String(value))
+    return digits > MAX_EXACT_DIGITS || /e/i.test(String(value))
+      ? `is ${value}, which has more digits than can be read exactly (at most ${MAX_EXACT_DIGITS})`
+      : undefined
+  }
+  if (typeof value === "string" && Option.isSome(BigDecimal.fromString(value.trim()))) return undefined
+  return `is ${describeValue(value)}, not a number`
+}
+
+/** Why QBO cannot hold `a` exactly (more than 10 digits before the point, or more than 5 after), or undefined. */
+export const qboAmountProblem = (a: Decimal): string | undefined => {
+  const [whole = "", fraction = ""] = toText(abs(a)).split(".")
+  if (whole.replace(/^0+/, "").length > QBO_INTEGER_DIGITS) return `${formatMoney(a)} has more than ${QBO_INTEGER_DIGITS} digits before the decimal point, more than QBO can hold`
+  if (fraction.length > QBO_DECIMALS) return `${toText(a)} has more than ${QBO_DECIMALS} decimals, more than QBO can hold`
+  return undefined
 }
 
 /** Parses a decimal; `None` for anything that is not a finite number or numeric string. */

@@ -139,6 +139,7 @@ export type WarningCode =
   | "payment-not-owned"
   | "paid-date-kept"
   | "voided-open"
+  | "description-truncated"
 
 export interface PlanWarning {
   readonly code: WarningCode

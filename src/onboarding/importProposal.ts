@@ -12,7 +12,7 @@
 import type { AtBillingCode, AtCompany, AtPaymentTerm } from "../autotask/model.ts"
 import type { Config } from "../config/types.ts"
 import type { QboCustomer, QboItem, QboTerm } from "../qbo/model.ts"
-import { indexNamed, isActive } from "../reconcile/context.ts"
+import { hasName, indexNamed, isActive } from "../reconcile/context.ts"
 import { NO_QUANTITY_ITEM_TYPES, UNUSABLE_ITEM_TYPES } from "../reconcile/items.ts"
 import { customerKey, nameKey, qboNameProblem } from "../reconcile/names.ts"
 import { closest, companyKey, looseKey, termKey } from "./similarity.ts"
@@ -388,7 +388,7 @@ const proposeCustomers = (input: ImportInput) => {
     byKey.set(key, [...(byKey.get(key) ?? []), customer])
   }
   const activeCustomers = input.customers.filter(isActive)
-  const companies = byName(input.companies, (company) => company.companyName, (company) => company.id)
+  const companies = byName(input.companies.filter(hasName), (company) => company.companyName, (company) => company.id)
   const companiesById = new Map(companies.map((company) => [company.id, company]))
   const companiesByName = new Map(companies.map((company) => [nameKey(company.companyName), company]))
   const rows: Array<MatchRow> = []

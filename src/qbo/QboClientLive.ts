@@ -67,7 +67,11 @@ interface CallSpec {
   readonly batch?: boolean
 }
 
-type AttemptOutcome = { readonly _tag: "ok"; readonly body: Record<string, unknown> } | AttemptFailure
+type AttemptOutcome =
+  | { readonly _tag: "ok"; readonly body: Record<string, unknown> }
+  /** HTTP 200 whose body is not JSON (a proxy's page, a cut-off answer): said as such, never as an HTTP error. */
+  | { readonly _tag: "garbled"; readonly excerpt: string }
+  | AttemptFailure
 
 const segmentOf = (entity: string): string => entity.toLowerCase()
 
@@ -146,6 +150,9 @@ export const makeQboClient = (options: QboClientOptions) =>
             if (response.status === 200 && body !== undefined && errors.length === 0) {
               return { _tag: "ok", body: asObject(body) } satisfies AttemptOutcome
             }
+            if (response.status === 200 && body === undefined) {
+              return { _tag: "garbled", excerpt: text.slice(0, 120) } satisfies AttemptOutcome
+            }
             return {
               _tag: "response",
               status: response.status === 200 ? 400 : response.status,
@@ -185,6 +192,9 @@ export const makeQboClient = (options: QboClientOptions) =>
           const token = yield* auth.accessToken
           const outcome = yield* attempt(spec, token)
           if (outcome._tag === "ok") return outcome.body
+          if (outcome._tag === "garbled") {
+            return yield* unexpectedAnswer(spec.operation, `QuickBooks answered HTTP 200 with a body that is not JSON (${JSON.stringify(outcome.excerpt)})`)
+          }
           if (outcome._tag === "response" && outcome.status === 401 && !refreshedAfter401) {
             // Expired or revoked token: refresh once and repeat, without using up a retry.
             refreshedAfter401 = true

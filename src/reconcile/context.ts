@@ -36,7 +36,9 @@ export interface PlanContext {
   readonly qbo: QboSettings
   readonly billingItemsByInvoice: ReadonlyMap<number, ReadonlyArray<AtBillingItem>>
   readonly billingCodes: ReadonlyMap<number, AtBillingCode>
+  /** Companies with a name; `nameless` holds those Autotask sent without one (their invoices are rejected). */
   readonly companies: ReadonlyMap<number, AtCompany>
+  readonly nameless: ReadonlySet<number>
   readonly primaryContacts: ReadonlyMap<number, AtContact>
   readonly paymentTerms: ReadonlyMap<number, AtPaymentTerm>
   readonly taxCategories: ReadonlyMap<number, AtTaxCategory>
@@ -88,6 +90,9 @@ export const indexNamed = <A extends { readonly Name: string; readonly FullyQual
   return map
 }
 
+/** Autotask can send a company whose name is null or blank; nothing can be matched or created for it. */
+export const hasName = (company: AtCompany): boolean => typeof company.companyName === "string" && company.companyName.trim() !== ""
+
 export const isActive = (row: { readonly Active?: boolean }): boolean => row.Active !== false
 
 export const buildContext = (snapshot: Snapshot, config: Config): PlanContext => {
@@ -126,7 +131,8 @@ export const buildContext = (snapshot: Snapshot, config: Config): PlanContext =>
     },
     billingItemsByInvoice: groupBy(billingItems, (item) => item.invoiceID ?? undefined),
     billingCodes: indexBy(snapshot.autotask.billingCodes, (code) => code.id),
-    companies: indexBy(snapshot.autotask.companies, (company) => company.id),
+    companies: indexBy(snapshot.autotask.companies.filter(hasName), (company) => company.id),
+    nameless: new Set(snapshot.autotask.companies.filter((company) => !hasName(company)).map((company) => company.id)),
     primaryContacts,
     paymentTerms: indexBy(snapshot.autotask.paymentTerms, (term) => term.id),
     taxCategories: indexBy(snapshot.autotask.taxCategories, (category) => category.id),

@@ -3,9 +3,10 @@
  * every reason it cannot be created. Lines carry exact decimals so QBO's
  * `Amount = Qty × UnitPrice` rule holds and the total equals Autotask's to the cent.
  */
-import type { AtCompany, AtInvoice } from "../autotask/model.ts"
+import type { AtBillingItem, AtCompany, AtInvoice } from "../autotask/model.ts"
 import { autotaskDate, datePart } from "../domain/dates.ts"
 import * as Money from "../domain/money.ts"
+import { fitText } from "../domain/text.ts"
 import type { DisplayLine, Json, PlanWarning } from "../domain/plan.ts"
 import { isActive, type PlanContext } from "./context.ts"
 import { type CustomerTarget, resolveCustomer } from "./customers.ts"
@@ -61,10 +62,21 @@ const memoFor = (invoice: AtInvoice, ctx: PlanContext, warnings: Array<PlanWarni
     }
   }
   if (texts.length === 0) return undefined
-  const memo = texts.join(separator)
-  if ([...memo].length <= 1000) return memo
-  warnings.push({ code: "memo-truncated", message: `${invoiceLabel(invoice, ctx)}: the customer memo was cut to QBO's 1,000 characters`, autotaskInvoiceId: invoice.id })
-  return [...memo].slice(0, 1000).join("")
+  const memo = fitText(texts.join(separator), 1000)
+  if (memo.cut) warnings.push({ code: "memo-truncated", message: `${invoiceLabel(invoice, ctx)}: the customer memo was cut to QBO's 1,000 characters`, autotaskInvoiceId: invoice.id })
+  return memo.text
+}
+
+/** "billing item 7: rate is "abc", not a number" for every amount atqbo reads from the invoice and its lines. */
+const unreadableAmounts = (invoice: AtInvoice, billingItems: ReadonlyArray<AtBillingItem>): ReadonlyArray<string> => {
+  const fields: Array<[string, unknown]> = [["invoiceTotal", invoice.invoiceTotal], ["totalTaxValue", invoice.totalTaxValue]]
+  for (const item of billingItems) {
+    for (const field of ["quantity", "rate", "extendedPrice", "taxDollars"] as const) fields.push([`billing item ${item.id} ${field}`, item[field]])
+  }
+  return fields.flatMap(([field, value]) => {
+    const problem = Money.amountProblem(value)
+    return problem === undefined ? [] : [`Autotask's ${field} ${problem}; atqbo never books an amount it cannot read exactly — correct it in Autotask`]
+  })
 }
 
 /** DocNumber for `autotask` numbering: prefix + Autotask number (the invoice id when blank). */
@@ -80,8 +92,15 @@ export const desiredDocument = (invoice: AtInvoice, ctx: PlanContext): DesiredOu
   const { config } = ctx
   const company = ctx.companies.get(invoice.companyID)
   if (!company) {
-    return { kind: "rejected", reasons: [`Autotask company ${invoice.companyID} of this invoice could not be read`], warnings, company }
+    const reason = ctx.nameless.has(invoice.companyID)
+      ? `Autotask company ${invoice.companyID} of this invoice has no name, so no QBO customer can be matched or created for it; name the company in Autotask`
+      : `Autotask company ${invoice.companyID} of this invoice could not be read`
+    return { kind: "rejected", reasons: [reason], warnings, company }
   }
+
+  // Amounts that cannot be read exactly are never read as something else (0, a rounded value).
+  const unreadable = unreadableAmounts(invoice, ctx.billingItemsByInvoice.get(invoice.id) ?? [])
+  if (unreadable.length > 0) return { kind: "rejected", reasons: unreadable, warnings, company }
 
   const total = invoiceTotal(invoice)
   const negative = Money.isNegative(total)
@@ -120,6 +139,10 @@ export const desiredDocument = (invoice: AtInvoice, ctx: PlanContext): DesiredOu
       continue
     }
     const amounts = lineAmounts(billingItem, sign)
+    for (const [field, value] of [["amount", amounts.amount], ["rate", amounts.unitPrice], ["quantity", amounts.qty]] as const) {
+      const problem = Money.qboAmountProblem(value)
+      if (problem) reasons.push(`billing item ${billingItem.id}: the ${field} ${problem}; amounts are never rounded — split the line in Autotask`)
+    }
     linesTotal = Money.add(linesTotal, amounts.amount)
     const itemName = item.target.kind === "existing" ? item.target.item.Name : item.target.name
     const itemRef: Json = item.target.kind === "existing"
@@ -153,7 +176,15 @@ export const desiredDocument = (invoice: AtInvoice, ctx: PlanContext): DesiredOu
         className = lineClassResult.value.FullyQualifiedName ?? lineClassResult.value.Name
       }
     }
-    const description = (billingItem.description ?? billingItem.itemName ?? code?.name ?? "").trim().slice(0, 4000)
+    const fitted = fitText((billingItem.description ?? billingItem.itemName ?? code?.name ?? "").trim(), 4000)
+    const description = fitted.text
+    if (fitted.cut) {
+      warnings.push({
+        code: "description-truncated",
+        message: `${invoiceLabel(invoice, ctx)}: the description of billing item ${billingItem.id} was cut to QBO's 4,000 characters`,
+        autotaskInvoiceId: invoice.id
+      })
+    }
     const line: Record<string, Json> = {
       DetailType: "SalesItemLineDetail",
       Amount: Money.toApiNumber(amounts.amount),
@@ -176,6 +207,8 @@ export const desiredDocument = (invoice: AtInvoice, ctx: PlanContext): DesiredOu
   // The document must equal Autotask's total to the cent: never a silently different invoice.
   const documentTotal = Money.add(linesTotal, tax.sentTax)
   const expectedTotal = Money.subtract(Money.abs(total), config.taxes.region === "us" && config.taxes.us.amounts === "qbo" ? Money.abs(Money.toCents(Money.fromApi(invoice.totalTaxValue))) : Money.ZERO)
+  const totalProblem = Money.qboAmountProblem(total)
+  if (totalProblem) reasons.push(`the total ${totalProblem}; amounts are never rounded — split the invoice in Autotask`)
   if (billingItems.length > 0 && reasons.length === 0 && !Money.equalsToCent(documentTotal, expectedTotal)) {
     reasons.push(
       `the lines (${Money.formatMoney(linesTotal)}) plus tax (${Money.formatMoney(tax.sentTax)}) come to ${Money.formatMoney(documentTotal)}, but the Autotask total is ${Money.formatMoney(Money.abs(total))}; check the invoice's billing items in Autotask`

@@ -5,6 +5,7 @@
  */
 import type { AtBillingCode, AtBillingItem } from "../autotask/model.ts"
 import type { Json } from "../domain/plan.ts"
+import { fitText } from "../domain/text.ts"
 import type { QboItem } from "../qbo/model.ts"
 import { isActive, type PlanContext } from "./context.ts"
 import { at, blank } from "./labels.ts"
@@ -98,7 +99,7 @@ export const resolveItem = (
         IncomeAccountRef: { value: account.Id, name: account.Name },
         Taxable: items.missing.create.taxable
       }
-      if (!blank(code.description)) payload.Description = code.description!.slice(0, 4000)
+      if (!blank(code.description)) payload.Description = fitText(code.description!, 4000).text
       if (ctx.config.items.matchField === "externalNumber") payload.Sku = name.slice(0, 100)
       return { ok: true, target: { kind: "create", name, payload } }
     }

@@ -29,6 +29,7 @@ import type {
   QboTerm
 } from "../qbo/model.ts"
 import { QboReader, qboString } from "../qbo/QboClient.ts"
+import { hasName } from "./context.ts"
 import { ownerOf } from "./marker.ts"
 import { Progress } from "./progress.ts"
 import type { Snapshot, Window } from "./snapshot.ts"
@@ -181,7 +182,7 @@ export const observe = Effect.fn("observe")(function*(config: Config, request: W
 
   const codeIds = unique(billingItems.map((item) => item.billingCodeID))
   const needsTaxCategories = config.taxes.region === "global" || config.taxes.us.taxableWhen === "taxCategory"
-  const companyNames = unique(companies.map((company) => company.companyName.replace(/\s+/g, " ").trim()))
+  const companyNames = unique(companies.filter(hasName).map((company) => company.companyName.replace(/\s+/g, " ").trim()))
   // QBO documents of the window, plus any an Autotask invoice names by number outside it.
   const dates = invoices.map((invoice) => autotaskDate(invoice.invoiceDateTime, window.timeZone)).sort()
   const txnRange = window.invoiceIds

@@ -463,6 +463,55 @@ describe("plan: money", () => {
   })
 })
 
+describe("plan: bad data gets a reason, not a stop", () => {
+  it("rejects, naming the field, amounts that cannot be read or held exactly; the other invoices go on", () => {
+    const cases: ReadonlyArray<[string, World, RegExp]> = [
+      ["non-numeric total", simple({ invoice: { invoiceTotal: "150,00" as never } }), /invoiceTotal is "150,00", not a number/],
+      ["object rate", simple({ autotask: { billingItems: [billingItem(1, 100, 10, 2, { value: 75 } as never, { extendedPrice: 150 })] } }), /billing item 1 rate is an object, not a number/],
+      ["17-digit quantity", simple({ autotask: { billingItems: [billingItem(1, 100, 10, 2.0000000000000004, 75, { extendedPrice: 150 })] } }), /billing item 1 quantity is 2\.0000000000000004, which has more digits than can be read exactly/],
+      ["16-digit total", simple({ invoice: { invoiceTotal: 12345678901234.56 }, autotask: { billingItems: [billingItem(1, 100, 10, 1, 12345678901234.56)] } }), /invoiceTotal is 12345678901234\.56, which has more digits than can be read exactly/],
+      ["11 digits before the point", simple({ invoice: { invoiceTotal: 12345678901.23 }, autotask: { billingItems: [billingItem(1, 100, 10, 1, 12345678901.23)] } }), /the total 12,345,678,901\.23 has more than 10 digits before the decimal point.*never rounded/]
+    ]
+    for (const [name, world, reason] of cases) {
+      const withOther: World = {
+        autotask: {
+          ...world.autotask,
+          invoices: [...world.autotask!.invoices!, invoice(101, 1, 150)],
+          billingItems: [...world.autotask!.billingItems!, billingItem(9, 101, 10, 2, 75)]
+        },
+        qbo: world.qbo
+      }
+      const p = plan(withOther)
+      assert.deepStrictEqual(types(p), ["invoice.create invoice:101", "autotask.writeback writeback:101", "invoice.reject reject:100"], name)
+      assert.match(find(p, "invoice.reject").reasons.join("\n"), reason, name)
+    }
+  })
+
+  it("rejects an invoice of a company without a name and goes on", () => {
+    const p = plan(simple({
+      autotask: {
+        invoices: [invoice(100, 1, 150), invoice(101, 2, 150)],
+        billingItems: [billingItem(1, 100, 10, 2, 75), billingItem(2, 101, 10, 2, 75)],
+        companies: [company(1, "Acme Corp"), company(2, null as never)]
+      }
+    }))
+    assert.deepStrictEqual(types(p), ["invoice.create invoice:100", "autotask.writeback writeback:100", "invoice.reject reject:101"])
+    assert.match(find(p, "invoice.reject").reasons[0]!, /Autotask company 2 of this invoice has no name/)
+  })
+
+  it("cuts a description over 4,000 characters between graphemes, with a warning", () => {
+    const family = "👨‍👩‍👧" // 5 code points, one grapheme
+    const description = `${"x".repeat(3997)}${family}tail`
+    const p = plan(simple({ autotask: { billingItems: [billingItem(1, 100, 10, 2, 75, { description })] } }))
+    const line = payload(find(p, "invoice.create")).Line[0]
+    assert.strictEqual(line.Description, "x".repeat(3997), "the family emoji does not fit whole, so it is left out whole")
+    assert.deepStrictEqual(p.warnings.map((w) => w.code), ["description-truncated"])
+    const exact = plan(simple({ autotask: { billingItems: [billingItem(1, 100, 10, 2, 75, { description: `${"x".repeat(3995)}${family}` })] } }))
+    assert.strictEqual(payload(find(exact, "invoice.create")).Line[0].Description.length, 3995 + family.length)
+    assert.deepStrictEqual(exact.warnings, [])
+  })
+})
+
 describe("plan: checksum and order", () => {
   const world: World = simple({
     autotask: {
