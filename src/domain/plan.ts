@@ -108,6 +108,11 @@ export interface ActionDisplay {
   readonly lines?: ReadonlyArray<DisplayLine>
   readonly docNumber?: string
   readonly qboId?: string
+  /** New invoices: the due date QBO will give it (`YYYY-MM-DD`) and where it comes from. */
+  readonly dueDate?: string
+  readonly dueDateSource?: string
+  /** New items: the income account they post to. */
+  readonly incomeAccount?: string
   readonly [key: string]: unknown
 }
 
@@ -140,11 +145,16 @@ export type WarningCode =
   | "paid-date-kept"
   | "voided-open"
   | "description-truncated"
+  | "mapping-unresolved"
+  | "writeback-number-shared"
 
 export interface PlanWarning {
   readonly code: WarningCode
   readonly message: string
+  /** The invoice concerned, when the warning is about one. */
   readonly autotaskInvoiceId: number | undefined
+  /** The invoices concerned, when one warning covers several (an unmatched term, once per term). */
+  readonly autotaskInvoiceIds?: ReadonlyArray<number>
   /** Field-level differences for drift (`path: before → after`). */
   readonly differences?: ReadonlyArray<FieldDifference>
 }
@@ -164,8 +174,12 @@ export interface PlanSummary {
   readonly invoicesInSync: number
 }
 
-/** 1.1 added `connections` and `PlanAction.connection` (several QBO companies). */
-export const PLAN_FORMAT_VERSION = "1.1"
+/**
+ * 1.1 added `connections` and `PlanAction.connection` (several QBO companies); 1.2 warning
+ * `autotaskInvoiceIds` and the codes voided-open, description-truncated, mapping-unresolved,
+ * writeback-number-shared.
+ */
+export const PLAN_FORMAT_VERSION = "1.2"
 
 export interface PlanConnection {
   readonly name: string

@@ -83,6 +83,7 @@ export interface QboTerm extends QboEntityBase {
   readonly Type?: string
   readonly DueDays?: number
   readonly DayOfMonthDue?: number
+  readonly DueNextMonthDays?: number
 }
 
 export interface QboClass extends QboEntityBase {

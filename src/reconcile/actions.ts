@@ -131,13 +131,13 @@ export const itemCreateAction = (address: string, item: Extract<ItemTarget, { ki
   address,
   autotaskInvoiceId: undefined,
   name: item.name,
-  summary: `create QBO item "${item.name}"`,
+  summary: `create QBO item "${item.name}", income account "${item.incomeAccount}"`,
   target: { system: "qbo", entity: "Item", operation: "create" },
   payload: item.payload,
   before: undefined,
   dependsOn: [],
   reasons: [],
-  display: {}
+  display: { incomeAccount: item.incomeAccount }
 })
 
 export const customerCreateAction = (address: string, customer: Extract<CustomerTarget, { kind: "create" }>, company: AtCompany): PlanAction => ({
@@ -181,7 +181,8 @@ export const documentCreateAction = (
       total: Money.formatMoney(desired.total),
       currency: ctx.qbo.currency,
       lines: desired.lines,
-      docNumber: desired.docNumber ?? "(assigned by QBO)"
+      docNumber: desired.docNumber ?? "(assigned by QBO)",
+      ...(desired.dueDate ? { dueDate: desired.dueDate.date, dueDateSource: desired.dueDate.source } : {})
     }
   }
 }

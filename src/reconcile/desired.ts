@@ -8,14 +8,17 @@ import { autotaskDate, datePart } from "../domain/dates.ts"
 import * as Money from "../domain/money.ts"
 import { fitText } from "../domain/text.ts"
 import type { DisplayLine, Json, PlanWarning } from "../domain/plan.ts"
-import { isActive, type PlanContext } from "./context.ts"
+import type { QboTerm } from "../qbo/model.ts"
+import type { PlanContext } from "./context.ts"
 import { type CustomerTarget, resolveCustomer } from "./customers.ts"
+import { type DueDate, plannedDueDate } from "./dueDates.ts"
 import { type ItemTarget, NO_QUANTITY_ITEM_TYPES, resolveItem } from "./items.ts"
-import { autotaskNumberOf, at, blank, customerAddress, invoiceLabel, invoiceTotal, itemAddress, ref, refTo } from "./labels.ts"
+import { autotaskNumberOf, blank, customerAddress, invoiceLabel, invoiceTotal, itemAddress, ref, refTo } from "./labels.ts"
 import { findClass, lineAmounts, lineClass } from "./lines.ts"
 import { privateNoteFor } from "./marker.ts"
 import { nameKey } from "./names.ts"
 import { decideTax } from "./taxes.ts"
+import { matchTerm } from "./terms.ts"
 
 export interface DesiredDocument {
   readonly autotaskInvoiceId: number
@@ -31,6 +34,10 @@ export interface DesiredDocument {
   readonly lines: ReadonlyArray<DisplayLine>
   readonly docNumber: string | undefined
   readonly billEmail: string | undefined
+  /** Invoices only: the due date QBO will give it, and why. */
+  readonly dueDate: DueDate | undefined
+  /** The Autotask term no active QBO term matched (terms.yaml unmatched: omit), as tried; reported once per term. */
+  readonly omittedTerm: string | undefined
 }
 
 export type DesiredOutcome =
@@ -217,24 +224,20 @@ export const desiredDocument = (invoice: AtInvoice, ctx: PlanContext): DesiredOu
 
   // Terms: exact name, then alias, then the unmatched policy.
   const body: Record<string, Json> = {}
-  if (entity === "Invoice" && invoice.paymentTerm !== null && invoice.paymentTerm !== undefined) {
-    const atTerm = ctx.paymentTerms.get(invoice.paymentTerm)
-    if (atTerm) {
-      const alias = config.terms.aliases.find((entry) => nameKey(entry.autotask) === nameKey(atTerm.name))
-      const term = ctx.terms.get(nameKey(atTerm.name)) ?? (alias ? ctx.terms.get(nameKey(alias.qbo)) : undefined)
-      if (term && isActive(term)) body.SalesTermRef = ref(term, term.Name)
-      else {
-        const tried = alias ? `"${atTerm.name}" or its alias "${alias.qbo}"${at(alias.source)}` : `"${atTerm.name}"`
-        if (config.terms.unmatched === "fail") {
-          reasons.push(`no active QBO term matches Autotask payment term ${tried} (terms.yaml unmatched: fail); add an alias in terms.yaml`)
-        } else {
-          warnings.push({
-            code: "term-omitted",
-            message: `${invoiceLabel(invoice, ctx)}: no active QBO term matches Autotask payment term ${tried}; the invoice is created without terms (add an alias in terms.yaml)`,
-            autotaskInvoiceId: invoice.id
-          })
-        }
-      }
+  let sentTerm: QboTerm | undefined
+  let omittedTerm: string | undefined
+  const atTerm = entity === "Invoice" && invoice.paymentTerm !== null && invoice.paymentTerm !== undefined
+    ? ctx.paymentTerms.get(invoice.paymentTerm)
+    : undefined
+  if (atTerm) {
+    const match = matchTerm(atTerm, ctx)
+    if (match.ok) {
+      sentTerm = match.term
+      body.SalesTermRef = ref(match.term, match.term.Name)
+    } else if (config.terms.unmatched === "fail") {
+      reasons.push(`no active QBO term matches Autotask payment term ${match.tried} (terms.yaml unmatched: fail); add an alias in terms.yaml`)
+    } else {
+      omittedTerm = match.tried
     }
   }
 
@@ -276,8 +279,11 @@ export const desiredDocument = (invoice: AtInvoice, ctx: PlanContext): DesiredOu
     PrivateNote: privateNoteFor(invoice.id, autotaskNumber)
   }
   if (docNumber !== undefined) document.DocNumber = docNumber
-  const dueDate = entity === "Invoice" && !body.SalesTermRef && invoice.dueDate ? autotaskDate(invoice.dueDate, config.sync.timeZone) : undefined
-  if (dueDate) document.DueDate = dueDate
+  const sentDueDate = entity === "Invoice" && !sentTerm && invoice.dueDate ? autotaskDate(invoice.dueDate, config.sync.timeZone) : undefined
+  if (sentDueDate) document.DueDate = sentDueDate
+  const dueDate = entity === "Invoice"
+    ? plannedDueDate(document.TxnDate as string, sentTerm, sentDueDate, customer.target.kind === "existing" ? customer.target.customer : undefined, ctx)
+    : undefined
   Object.assign(document, body, tax.header)
   const memo = memoFor(invoice, ctx, warnings)
   if (memo !== undefined) document.CustomerMemo = { value: memo }
@@ -297,7 +303,9 @@ export const desiredDocument = (invoice: AtInvoice, ctx: PlanContext): DesiredOu
       total: documentTotal,
       lines: display,
       docNumber,
-      billEmail
+      billEmail,
+      dueDate,
+      omittedTerm
     }
   }
 }

@@ -13,7 +13,8 @@ import { nameKey, qboNameProblem } from "./names.ts"
 
 export type ItemTarget =
   | { readonly kind: "existing"; readonly item: QboItem }
-  | { readonly kind: "create"; readonly name: string; readonly payload: Json }
+  /** `incomeAccount`: the full name of the account the new item posts to. */
+  | { readonly kind: "create"; readonly name: string; readonly payload: Json; readonly incomeAccount: string }
 
 /** Item types that are not a product or service (a line cannot use them). */
 export const UNUSABLE_ITEM_TYPES = new Set(["Category", "Group"])
@@ -101,7 +102,7 @@ export const resolveItem = (
       }
       if (!blank(code.description)) payload.Description = fitText(code.description!, 4000).text
       if (ctx.config.items.matchField === "externalNumber") payload.Sku = name.slice(0, 100)
-      return { ok: true, target: { kind: "create", name, payload } }
+      return { ok: true, target: { kind: "create", name, payload, incomeAccount: account.FullyQualifiedName ?? account.Name } }
     }
   }
 }

@@ -66,6 +66,8 @@ class PlanBuilder {
   readonly canonical = new Map<string, string>()
   /** Which Autotask company each new customer is created for. */
   readonly newCustomerCompany = new Map<string, number>()
+  /** Invoices created without terms, by the Autotask term that matched nothing (one warning per term). */
+  readonly omittedTerms = new Map<string, Array<AtInvoice>>()
 
   add(action: PlanAction): void {
     if (!this.actions.has(action.address)) this.actions.set(action.address, action)
@@ -239,6 +241,7 @@ const planNew = (invoice: AtInvoice, taken: OwnedDocument | undefined, builder: 
   // A rejected invoice gets its reasons only: warnings are about what would be booked.
   if (documentAddr === undefined) return
   builder.warnings.push(...outcome.warnings)
+  if (desired.omittedTerm !== undefined) builder.omittedTerms.set(desired.omittedTerm, [...(builder.omittedTerms.get(desired.omittedTerm) ?? []), invoice])
   const dependsOn = [documentAddr]
   if (desired.billEmail && desired.entity === "Invoice") {
     builder.add(sendAction(invoice, refTo(documentAddr), refTo(documentAddr, "SyncToken"), desired.billEmail, [documentAddr], ctx))
@@ -254,6 +257,19 @@ const planInvoice = (invoice: AtInvoice, builder: PlanBuilder, ctx: PlanContext,
     Ours: ({ document, duplicates }) => planRepair(invoice, document, duplicates, builder, ctx),
     SyncedBefore: ({ external }) => planSyncedBefore(invoice, external, builder, ctx),
     New: ({ taken }) => planNew(invoice, taken, builder, ctx)
+  })
+
+/** One warning per Autotask term no QBO term matches, naming its invoices (which are created without terms). */
+const omittedTermWarnings = (omitted: ReadonlyMap<string, ReadonlyArray<AtInvoice>>, ctx: PlanContext): ReadonlyArray<PlanWarning> =>
+  [...omitted].map(([tried, invoices]) => {
+    const labels = invoices.slice(0, 5).map((invoice) => invoiceLabel(invoice, ctx)).join(", ")
+    const which = invoices.length === 1 ? `${labels} is` : `${invoices.length} invoices are (${labels}${invoices.length > 5 ? ` and ${invoices.length - 5} more` : ""})`
+    return {
+      code: "term-omitted",
+      message: `no active QBO term matches Autotask payment term ${tried}, so ${which} created without terms; each invoice shows the due date it gets instead (add an alias in terms.yaml)`,
+      autotaskInvoiceId: invoices.length === 1 ? invoices[0]!.id : undefined,
+      autotaskInvoiceIds: invoices.map((invoice) => invoice.id)
+    }
   })
 
 /** Warnings about the configuration against QBO's preferences, once per plan. */
@@ -324,7 +340,7 @@ export const buildPlan = (snapshot: Snapshot, config: Config, meta: PlanMeta): P
   for (const action of payments.actions) builder.add(action)
   builder.warnings.push(...payments.warnings)
   const actions = [...builder.actions.values()].sort((a, b) => compareStrings(actionKey(a), actionKey(b)))
-  const warnings = [...settingsWarnings(ctx), ...builder.warnings]
+  const warnings = [...settingsWarnings(ctx), ...omittedTermWarnings(builder.omittedTerms, ctx), ...builder.warnings]
   const counts = Object.fromEntries(ALL_TYPES.map((type) => [type, 0])) as Record<ActionType, number>
   for (const action of actions) counts[action.type] += 1
   // In sync: nothing to do and nothing out of step (a voided invoice QBO still books is not).

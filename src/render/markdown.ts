@@ -4,7 +4,7 @@
  * characters): sections that do not fit are cut with a note saying so.
  */
 import type { Plan, PlanAction } from "../domain/plan.ts"
-import { companiesLine, differenceText, fieldChanges, LABEL, SECTIONS, summaryLine, SYMBOL, windowLine } from "./summary.ts"
+import { companiesLine, differenceText, fieldChanges, LABEL, SECTIONS, summaryLine, SYMBOL, termsAndDue, windowLine } from "./summary.ts"
 
 export const GITHUB_COMMENT_LIMIT = 65_536
 
@@ -38,7 +38,7 @@ const row = (cells: ReadonlyArray<string>): string => `| ${cells.join(" | ")} |`
 const changeRow = (action: PlanAction): string => {
   const d = action.display
   const what = action.type === "item.create" || action.type === "customer.create"
-    ? escapeMarkdown(action.name ?? "")
+    ? escapeMarkdown(`${action.name ?? ""}${d.incomeAccount ? ` (income account ${d.incomeAccount})` : ""}`)
     : action.type === "autotask.writeback" || action.type === "autotask.paid"
     ? fieldChanges(action).map((change) => escapeMarkdown(`${change.field}: ${change.before} → ${change.after}`)).join("<br>")
     : escapeMarkdown(d.customer ?? d.company ?? "")
@@ -52,11 +52,10 @@ const invoiceDetails = (action: PlanAction): string => {
   const lines = (d.lines ?? []).map((line) =>
     row([escapeMarkdown(line.item), escapeMarkdown(line.description), line.qty, line.rate, escapeMarkdown(line.amount), escapeMarkdown(line.class ?? ""), escapeMarkdown(line.taxCode ?? "")])
   )
-  const terms = payload.SalesTermRef ? escapeMarkdown(String((payload.SalesTermRef as { name?: string }).name ?? "")) : "none"
   return [
     `<details><summary>${SYMBOL[action.type]} ${LABEL[action.type]} ${invoiceCell(action)} → ${escapeMarkdown(d.customer ?? "")}: ${escapeMarkdown(d.total ?? "")} ${escapeMarkdown(d.currency ?? "")}</summary>`,
     "",
-    `DocNumber ${escapeMarkdown(d.docNumber ?? "(assigned by QBO)")} · date ${escapeMarkdown(String(payload.TxnDate ?? ""))} · terms ${terms}`,
+    `DocNumber ${escapeMarkdown(d.docNumber ?? "(assigned by QBO)")} · date ${escapeMarkdown(String(payload.TxnDate ?? ""))}${action.type === "invoice.create" ? ` · ${escapeMarkdown(termsAndDue(action))}` : ""}`,
     "",
     row(["Item", "Description", "Qty", "Rate", "Amount", "Class", "Tax"]),
     row(["---", "---", "---:", "---:", "---:", "---", "---"]),

@@ -100,3 +100,12 @@ export const differenceText = (difference: { readonly field: string; readonly au
     : difference.autotask === "(missing)"
     ? `${difference.field} only in QBO: ${difference.qbo}`
     : `${difference.field}: Autotask ${difference.autotask} · QBO ${difference.qbo}`
+
+/** "terms Net 30 · due 2026-03-15", or "no terms · due 2026-03-15 (QBO: the customer's default term Net 15)". */
+export const termsAndDue = (action: PlanAction): string => {
+  const term = (action.payload as Record<string, unknown>).SalesTermRef as { name?: string } | undefined
+  const { dueDate, dueDateSource } = action.display
+  const terms = term ? `terms ${term.name ?? ""}` : "no terms"
+  if (dueDate === undefined) return terms
+  return term ? `${terms} · due ${dueDate}` : `${terms} · due ${dueDate} (${dueDateSource ?? ""})`
+}

@@ -3,7 +3,7 @@
  * formatted, only what changes unless `verbose`, one summary line at the end.
  */
 import type { Plan, PlanAction } from "../domain/plan.ts"
-import { companiesLine, differenceText, displayValue, fieldChanges, LABEL, SECTIONS, summaryLine, SYMBOL, windowLine } from "./summary.ts"
+import { companiesLine, differenceText, displayValue, fieldChanges, LABEL, SECTIONS, summaryLine, SYMBOL, termsAndDue, windowLine } from "./summary.ts"
 
 export interface TextOptions {
   readonly verbose: boolean
@@ -43,7 +43,7 @@ const detailLines = (action: PlanAction, options: TextOptions): Array<string> =>
       const facts = [
         `DocNumber ${d.docNumber ?? "(assigned by QBO)"}`,
         `date ${String(payload.TxnDate ?? "")}`,
-        payload.SalesTermRef ? `terms ${(payload.SalesTermRef as { name?: string }).name ?? ""}` : "no terms",
+        action.type === "invoice.create" ? termsAndDue(action) : undefined,
         payload.ClassRef ? `class ${(payload.ClassRef as { name?: string }).name ?? ""}` : undefined,
         `${d.lines?.length ?? 0} line${d.lines?.length === 1 ? "" : "s"}`
       ].filter((fact) => fact !== undefined)

@@ -3,6 +3,7 @@ import type { Config } from "../../src/config/types.ts"
 import type { ActionType, Plan, PlanAction } from "../../src/domain/plan.ts"
 import { classifyInvoice } from "../../src/reconcile/classify.ts"
 import { buildContext } from "../../src/reconcile/context.ts"
+import { termDueDate } from "../../src/reconcile/dueDates.ts"
 import { ownershipMarker } from "../../src/reconcile/marker.ts"
 import { buildPlan } from "../../src/reconcile/plan.ts"
 import type { Snapshot } from "../../src/reconcile/snapshot.ts"
@@ -367,6 +368,56 @@ describe("plan: terms, classes, memo, e-mail", () => {
     assert.strictEqual(omitted.warnings[0]?.code, "term-omitted")
     const failed = plan(world("Net 45"), config({ terms: { unmatched: "fail" } }))
     assert.match(find(failed, "invoice.reject").reasons[0]!, /no active QBO term matches Autotask payment term "Net 45"/)
+  })
+
+  it("states the due date each new invoice gets and where it comes from", () => {
+    const net = (Id: string, Name: string, DueDays: number) => ({ ...qboTerm(Id, Name), DueDays })
+    const terms = [net("2", "Net 15", 15), net("3", "Net 30", 30), { ...net("4", "Net 90", 90), Active: false }]
+    const world = (extra: { invoice?: Parameters<typeof invoice>[3]; customer?: Partial<Parameters<typeof qboCustomer>[2]>; defaultTerm?: string }) =>
+      simple({
+        invoice: extra.invoice,
+        autotask: { paymentTerms: [paymentTerm(1, "Net 30"), paymentTerm(2, "Net 45")] },
+        qbo: {
+          terms,
+          customers: [qboCustomer("7", "Acme Corp", extra.customer)],
+          preferences: preferences({ SalesFormsPrefs: { CustomTxnNumbers: false, ...(extra.defaultTerm ? { DefaultTerms: { value: extra.defaultTerm } } : {}) } })
+        }
+      })
+    const cases: ReadonlyArray<[string, World, string, string]> = [
+      ["sent term", world({ invoice: { paymentTerm: 1 } }), "2026-12-20", "term Net 30"],
+      ["unmatched term, Autotask due date sent", world({ invoice: { paymentTerm: 2, dueDate: "2027-01-04T00:00:00" } }), "2027-01-04", "Autotask's due date"],
+      ["no term: the customer's default", world({ customer: { SalesTermRef: { value: "2" } }, defaultTerm: "3" }), "2026-12-05", "no terms sent; QBO uses the customer's default term Net 15"],
+      ["inactive customer term: the company's default", world({ customer: { SalesTermRef: { value: "4" } }, defaultTerm: "3" }), "2026-12-20", "no terms sent; QBO uses the company's default term Net 30"],
+      ["no default anywhere", world({}), "2026-11-20", "no terms sent and no default term in QBO: due on the invoice date"]
+    ]
+    for (const [name, w, date, source] of cases) {
+      const created = find(plan(w), "invoice.create")
+      assert.deepStrictEqual([created.display.dueDate, created.display.dueDateSource], [date, source], name)
+    }
+  })
+
+  it("dates by a date-driven term: this month's day, the next month's when passed or too close, clamped to the month", () => {
+    const term = (DayOfMonthDue: number, DueNextMonthDays?: number) => ({ ...qboTerm("9", "EOM"), DayOfMonthDue, ...(DueNextMonthDays === undefined ? {} : { DueNextMonthDays }) })
+    assert.strictEqual(termDueDate(term(25), "2026-11-20"), "2026-11-25")
+    assert.strictEqual(termDueDate(term(15), "2026-11-20"), "2026-12-15")
+    assert.strictEqual(termDueDate(term(25, 10), "2026-11-20"), "2026-12-25")
+    assert.strictEqual(termDueDate(term(31), "2026-12-31"), "2026-12-31")
+    assert.strictEqual(termDueDate(term(31), "2027-02-03"), "2027-02-28")
+    assert.strictEqual(termDueDate(term(10), "2026-12-20"), "2027-01-10")
+  })
+
+  it("reports an unmatched term once per term, naming its invoices", () => {
+    const invoices = [100, 101, 102].map((id) => invoice(id, 1, 150, { paymentTerm: 2, invoiceNumber: null }))
+    const p = plan(simple({
+      autotask: {
+        invoices: [...invoices, invoice(103, 1, 150, { paymentTerm: 3 })],
+        billingItems: [100, 101, 102, 103].map((id) => billingItem(id, id, 10, 2, 75)),
+        paymentTerms: [paymentTerm(2, "Net 45"), paymentTerm(3, "Net 60")]
+      }
+    }))
+    const omitted = p.warnings.filter((w) => w.code === "term-omitted")
+    assert.deepStrictEqual(omitted.map((w) => [w.autotaskInvoiceId, w.autotaskInvoiceIds]), [[undefined, [100, 101, 102]], [103, [103]]])
+    assert.include(omitted[0]!.message, "\"Net 45\", so 3 invoices are (Autotask invoice id 100, Autotask invoice id 101, Autotask invoice id 102) created without terms")
   })
 
   it("puts the default class on the transaction, or warns when QBO tracks classes per line", () => {

@@ -28,6 +28,7 @@ import {
 } from "../../src/sandbox/data/dates.ts"
 import { loadQboSandbox } from "../../src/sandbox/qbo/index.ts"
 import { DEMO_DATA_DIR } from "../../src/sandbox/sandbox.ts"
+import { assertPlanReadTrue } from "../support/planTruth.ts"
 import { planAndApply, planIn, withSandbox } from "../support/sandbox.ts"
 
 const loadDemo = async (): Promise<LoadedDataset> => {
@@ -182,8 +183,9 @@ describe("the demo applied (atqbo apply --sandbox)", () => {
     Effect.scoped(Effect.gen(function*() {
       const config = yield* loadConfig("mappings")
       const sandbox = yield* withSandbox({})
-      const { report } = yield* planAndApply(sandbox, config)
+      const { plan, report } = yield* planAndApply(sandbox, config)
       assert.deepStrictEqual(report.counts, { applied: 66, adopted: 0, failed: 0, skipped: 0, rejected: 3 })
+      assertPlanReadTrue(plan, sandbox)
       const again = yield* planIn(sandbox, config)
       assert.deepStrictEqual(again.actions.map((action) => action.type), ["invoice.reject", "invoice.reject", "invoice.reject"])
     })))
