@@ -215,7 +215,7 @@ describe("atqbo plan --format github (small plan: 13 rejected invoices, 12 warni
     }
     for (const warning of byLevel(annotations(small.stdout), "warning")) {
       assert.strictEqual(warning.properties["title"], "atqbo: term-omitted")
-      assert.include(warning.message, "Net 45 Days")
+      assert.match(warning.message, /"Net \d+ Days"/, "one warning per unmatched term (each invoice here has its own)")
     }
   })
 
