@@ -146,6 +146,9 @@ export const writeMinimum = (actions: ActionCounts, autotaskUpdates?: number): M
     // Phase 1 (items and customers) and phase 2 (documents and voids) are separate batches.
     "qbo batch": ceil(n("item.create") + n("customer.create"), 30) + ceil(n("invoice.create") + n("creditmemo.create") + n("invoice.void"), 30),
     "qbo send": n("invoice.send"),
+    // The last-moment re-check: one query per batch of document creates (per entity in it).
+    "qbo query Invoice": ceil(n("invoice.create"), 30),
+    "qbo query CreditMemo": ceil(n("creditmemo.create"), 30),
     "autotask ThresholdInformation": updates > 0 ? 1 : 0,
     "autotask Invoices PATCH": updates,
     // Read-backs share the family of the plan's invoice query (`POST Invoices/query`).

@@ -107,10 +107,15 @@ export interface QboWriterService {
   ) => Effect.Effect<A, QboError | QboAuthError>
   /** `POST /invoice/{id}/send[?sendTo=]`. */
   readonly send: <A>(invoiceId: string, sendTo: string | undefined, requestId: string) => Effect.Effect<A, QboError | QboAuthError>
-  /** `POST /batch` with ≤ 30 items; per-item outcomes (HTTP 200 with item Faults is not an error). */
+  /**
+   * `POST /batch` with ≤ 30 items; per-item outcomes (HTTP 200 with item Faults is not an error).
+   * `resend: "throttled"` sends it again only after a 429 (which QBO did not carry out); any other
+   * failure — a lost or unreadable answer, a 5xx — is returned for the caller to re-check first.
+   */
   readonly batch: (
     items: ReadonlyArray<QboBatchItem>,
-    requestId: string
+    requestId: string,
+    options?: { readonly resend?: "all" | "throttled" }
   ) => Effect.Effect<ReadonlyArray<QboBatchResult>, QboError | QboAuthError>
 }
 

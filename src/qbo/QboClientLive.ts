@@ -65,6 +65,8 @@ interface CallSpec {
   readonly params?: Record<string, string | undefined>
   readonly body?: Body
   readonly batch?: boolean
+  /** `throttled`: retry only 429s (a batch of creates is re-checked by the caller instead). */
+  readonly resend?: "all" | "throttled"
 }
 
 type AttemptOutcome =
@@ -202,7 +204,8 @@ export const makeQboClient = (options: QboClientOptions) =>
             yield* auth.invalidate(token)
             continue
           }
-          if (!isRetryable(outcome) || attempts >= retry.maxAttempts) return yield* toError(spec, outcome)
+          const resendable = isRetryable(outcome) && (spec.resend !== "throttled" || isThrottle(outcome))
+          if (!resendable || attempts >= retry.maxAttempts) return yield* toError(spec, outcome)
           const delay = retryDelayMs(outcome, attempts, retry, yield* Random.next)
           if (isThrottle(outcome)) {
             const now = yield* Clock.currentTimeMillis
@@ -381,10 +384,10 @@ export const makeQboClient = (options: QboClientOptions) =>
           },
           requestId
         ).pipe(Effect.withSpan("QboWriter.send")),
-      batch: (items, requestId) => batch(items, requestId)
+      batch: (items, requestId, batchOptions) => batch(items, requestId, batchOptions?.resend ?? "all")
     }
 
-    const batch = (items: ReadonlyArray<QboBatchItem>, requestId: string): Effect.Effect<ReadonlyArray<QboBatchResult>, QboError | QboAuthError> =>
+    const batch = (items: ReadonlyArray<QboBatchItem>, requestId: string, resend: "all" | "throttled"): Effect.Effect<ReadonlyArray<QboBatchResult>, QboError | QboAuthError> =>
       Effect.gen(function*() {
         const operation = `batch of ${items.length}`
         if (items.length === 0) return []
@@ -419,7 +422,8 @@ export const makeQboClient = (options: QboClientOptions) =>
               }))
             }
           },
-          batch: true
+          batch: true,
+          resend
         })
         const responses = Array.isArray(body["BatchItemResponse"]) ? (body["BatchItemResponse"] as ReadonlyArray<unknown>) : []
         const byId = new Map<string, Record<string, unknown>>()

@@ -23,6 +23,12 @@ const runFollowers = Effect.fnUntraced(function*(realmId: string, actions: Reado
   yield* runAutotaskUpdates(actions.filter((action) => action.target.system === "autotask"), ledger, budget)
 })
 
+/** When the plan read QBO (its `createdAt`); the run's start if that cannot be read. */
+const observationTime = (plan: Plan, startedAt: Date): Date => {
+  const created = Date.parse(plan.createdAt)
+  return Number.isNaN(created) ? startedAt : new Date(Math.min(created, startedAt.getTime()))
+}
+
 export const applyPlan = Effect.fn("applyPlan")(function*(plan: Plan, options: { readonly runId: string }) {
   const journal = yield* Journal
   const progress = yield* Progress
@@ -35,7 +41,8 @@ export const applyPlan = Effect.fn("applyPlan")(function*(plan: Plan, options: {
   const budget = yield* autotaskBudget(plan.actions.filter((action) => action.target.system === "autotask").length)
 
   yield* progress.step(`Creating ${schedule.reference.length} QBO items and customers`)
-  yield* runQboBatches(realmId, schedule.reference, ledger)
+  const observedAt = observationTime(plan, ledger.startedAt)
+  yield* runQboBatches(realmId, schedule.reference, ledger, observedAt)
 
   const documents = schedule.groups.reduce((sum, group) => sum + group.documents.length, 0)
   if (documents > 0) yield* progress.step(`Creating and voiding ${documents} QBO documents, writing back as they exist`)
@@ -43,7 +50,7 @@ export const applyPlan = Effect.fn("applyPlan")(function*(plan: Plan, options: {
   // each group's followers run in the background while the next group's batches wait.
   const started = [yield* Effect.forkChild(runFollowers(realmId, schedule.independent, ledger, budget))]
   for (const group of schedule.groups) {
-    yield* runQboBatches(realmId, group.documents, ledger)
+    yield* runQboBatches(realmId, group.documents, ledger, observedAt)
     started.push(yield* Effect.forkChild(runFollowers(realmId, group.followers, ledger, budget)))
   }
   yield* Fiber.joinAll(started)

@@ -24,7 +24,7 @@ export const guardQboWriter = (writer: QboWriterService, check: Check): QboWrite
     update: (entity, body, requestId) => guarded(`update ${entity}`, writer.update(entity, body, requestId)),
     void: (entity, ref, requestId) => guarded(`void ${entity} ${ref.Id}`, writer.void(entity, ref, requestId)),
     send: (invoiceId, sendTo, requestId) => guarded(`send Invoice ${invoiceId}`, writer.send(invoiceId, sendTo, requestId)),
-    batch: (items, requestId) => guarded(`batch of ${items.length}`, writer.batch(items, requestId))
+    batch: (items, requestId, options) => guarded(`batch of ${items.length}`, writer.batch(items, requestId, options))
   }
 }
 

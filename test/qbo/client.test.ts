@@ -202,6 +202,21 @@ describe("QBO client", () => {
       assert.strictEqual(sim.store(REALM).list("Invoice").length, 2)
     }))
 
+  it.live("a batch sent with resend: throttled comes back on a lost answer (the caller re-checks) but waits out a 429", () =>
+    Effect.gen(function*() {
+      const sim = yield* simulator()
+      const { writer } = yield* client(sim)
+      const items = [{ bId: "1", operation: "create" as const, entity: "Invoice" as const, body: invoiceBody() }]
+      sim.injectFault({ kind: "loseResponse", match: { path: "/batch" } })
+      const lost = yield* writer.batch(items, "careful-1", { resend: "throttled" }).pipe(Effect.flip)
+      assert.strictEqual(lost._tag === "QboError" ? lost.kind : lost._tag, "network")
+      assert.strictEqual(sim.counts()["POST /batch"], 1, "not sent again by the client")
+      sim.injectFault({ kind: "throttle", match: { path: "/batch" } })
+      const results = yield* writer.batch(items, "careful-2", { resend: "throttled" })
+      assert.strictEqual(results[0]?.ok, true)
+      assert.strictEqual(sim.counts()["POST /batch"], 3, "the 429 was waited out and sent again")
+    }))
+
   it.live("429 storms: waits and retries the same request until it succeeds or retries run out", () =>
     Effect.gen(function*() {
       const sim = yield* simulator()

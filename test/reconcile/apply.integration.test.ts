@@ -85,8 +85,44 @@ describe("apply (integration)", () => {
       const sandbox = yield* withSandbox({ dataDir: yield* Effect.promise(mixedDataset) })
       sandbox.qbo.injectFault({ kind: "loseResponse", times: 2, match: { path: "/batch" } })
       const { report } = yield* planAndApply(sandbox, cfg)
-      assert.strictEqual(report.counts.failed, 0)
-      assert.isAtLeast(sandbox.qbo.requests.filter((entry) => entry.outcome === "replayed").length, 2)
+      assert.strictEqual(report.counts.failed, 0, JSON.stringify(report.outcomes.filter((outcome) => outcome.status === "failed")))
+      // The items-and-customers batch is sent again with its requestid (replayed); the document
+      // batch is re-checked first, and what it created is adopted.
+      assert.isAtLeast(sandbox.qbo.requests.filter((entry) => entry.outcome === "replayed").length, 1)
+      assert.isAtLeast(report.counts.adopted, 1)
+      assertConverged(sandbox)
+    })))
+
+  it.live("resolves a lost answer by reading QBO, not by requestid replay: with QBO remembering nothing, still no duplicate", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const sandbox = yield* withSandbox({ dataDir: yield* Effect.promise(mixedDataset) })
+      sandbox.qbo.setOptions({ requestIdRetentionSeconds: 0 })
+      const plan = yield* planIn(sandbox, cfg)
+      // The document batch commits, and its answer is lost (twice: the re-send is re-checked too).
+      sandbox.qbo.injectFault({ kind: "loseResponse", times: 2, match: { path: "/batch" } })
+      const report = yield* applyIn(sandbox, plan)
+      assert.strictEqual(report.counts.failed, 0, JSON.stringify(report.outcomes.filter((outcome) => outcome.status === "failed")))
+      assert.strictEqual(sandbox.qbo.requests.filter((entry) => entry.outcome === "replayed").length, 0, "nothing was replayed")
+      assert.isAbove(report.counts.adopted, 0, "the lost batch's documents were found and adopted")
+      assertConverged(sandbox)
+    })))
+
+  it.live("adopts a document another writer created after the plan (the last-moment re-check)", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const sandbox = yield* withSandbox({ dataDir: yield* Effect.promise(mixedDataset) })
+      const plan = yield* planIn(sandbox, cfg)
+      const create = plan.actions.find((action) => action.address === "invoice:100")!
+      const other = yield* Effect.gen(function*() {
+        const writer = yield* QboWriter
+        return yield* writer.create<{ Id: string }>("Invoice", create.payload as Record<string, unknown>, "another-writer-1")
+      }).pipe(Effect.provide(layersForSandbox(sandbox, true, FAST_RETRY)))
+      const queriesBefore = sandbox.qbo.requests.filter((entry) => entry.key.startsWith("POST /query Invoice")).length
+      const report = yield* applyIn(sandbox, plan)
+      const outcome = report.outcomes.find((entry) => entry.address === "invoice:100")!
+      assert.strictEqual(outcome.status, "adopted")
+      assert.strictEqual(outcome.qboId, other.Id)
+      assert.strictEqual(report.outcomes.find((entry) => entry.address === "writeback:100")!.status, "applied", "written back with the adopted document's number")
+      assert.strictEqual(sandbox.qbo.requests.filter((entry) => entry.key.startsWith("POST /query Invoice")).length - queriesBefore, 1, "one query for the one document batch")
       assertConverged(sandbox)
     })))
 
