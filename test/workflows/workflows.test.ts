@@ -8,13 +8,14 @@
  * and the GitHub API).
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
-import { execFile, execFileSync } from "node:child_process"
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises"
+import { execFile } from "node:child_process"
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises"
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { parse } from "yaml"
 import { COMMENT_MARKER } from "../../src/render/github.ts"
+import { fakeTools } from "../support/workflowJobs.ts"
 
 const WORKFLOW_DIR = path.resolve(".github/workflows")
 const ACTION = "action.yml"
@@ -374,34 +375,14 @@ describe("QBO refresh-token persistence", () => {
 })
 
 // ---------------------------------------------------------------------------------------------
-// The step scripts, run with bash and a fake `gh` (and a stand-in `jq` where jq is missing)
-
-const hasJq = (() => {
-  try {
-    execFileSync("sh", ["-c", "command -v jq"], { stdio: "ignore" })
-    return true
-  } catch {
-    return false
-  }
-})()
+// The step scripts, run with bash and a fake `gh` (and a stand-in `jq` where jq is missing: fakeTools)
 
 let sandbox: string
 let bin: string
 
 beforeAll(async () => {
   sandbox = await mkdtemp(path.join(tmpdir(), "atqbo-steps-"))
-  bin = path.join(sandbox, "bin")
-  await mkdir(bin)
-  // `gh` records its arguments and standard input, and what GH_TOKEN it got.
-  await writeFile(path.join(bin, "gh"), `#!/usr/bin/env bash\nprintf '%s\\n' "$*" >> "$GH_LOG.args"\ncat >> "$GH_LOG.stdin"\nprintf '%s' "$GH_TOKEN" > "$GH_LOG.token"\n`)
-  await chmod(path.join(bin, "gh"), 0o755)
-  if (!hasJq) {
-    // Only what the scripts use: jq -r '.refreshToken // empty' FILE (asserted below).
-    const shim = `const [, flag, filter, file] = process.argv; if (flag !== "-r" || filter !== ".refreshToken // empty") process.exit(3); ` +
-      `const v = JSON.parse(require("fs").readFileSync(file, "utf8")).refreshToken; if (v !== undefined && v !== null && v !== "") console.log(v)`
-    await writeFile(path.join(bin, "jq"), `#!/usr/bin/env bash\nexec "${process.execPath}" -e '${shim}' -- "$@"\n`)
-    await chmod(path.join(bin, "jq"), 0o755)
-  }
+  bin = await fakeTools(sandbox)
 })
 
 afterAll(async () => {
