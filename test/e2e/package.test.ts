@@ -1,5 +1,6 @@
 /**
- * The package as a user gets it: `npm pack` (which builds), the tarball installed into an empty
+ * The package as a user gets it: `npm pack` of a copy of the repository (which builds there, so
+ * the repository's dist/ is not rebuilt under tests that run it), the tarball installed into an empty
  * directory with production dependencies only, and from there `atqbo --version`, `init`,
  * `validate` and `plan --sandbox` on the Node running the tests. Then the repository init made:
  * its workflows and the installed action.yml pass the workflow linter, and the `run:` steps of
