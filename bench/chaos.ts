@@ -79,6 +79,8 @@ export interface ChaosOptions {
   readonly qboFaults: QboSimOptionsInput
   /** Per CLI run. */
   readonly runTimeoutMs: number
+  /** The Node arguments that start atqbo (the tests run the bundle: test/support/cliCommand.ts). */
+  readonly cli: ReadonlyArray<string>
   readonly log: (line: string) => void
 }
 
@@ -92,6 +94,7 @@ export const DEFAULT_CHAOS_OPTIONS: ChaosOptions = {
   autotaskFaults: CHAOS_AUTOTASK_FAULTS,
   qboFaults: CHAOS_QBO_FAULTS,
   runTimeoutMs: 300_000,
+  cli: ["--experimental-strip-types", "--no-warnings=ExperimentalWarning", CLI],
   log: (line) => process.stderr.write(`${line}\n`)
 }
 
@@ -166,12 +169,12 @@ const writeCount = (sandbox: Sandbox) => sandbox.autotask.writeCount() + sandbox
 const liveChildren = new Set<ReturnType<typeof spawn>>()
 
 /** Runs `atqbo apply --auto-approve` once; kills it when the trigger fires. */
-const runApply = (sandbox: Sandbox, configDir: string, trigger: KillTrigger | undefined, timeoutMs: number): Promise<Omit<RunRecord, "faultsOff">> =>
+const runApply = (sandbox: Sandbox, configDir: string, trigger: KillTrigger | undefined, options: ChaosOptions): Promise<Omit<RunRecord, "faultsOff">> =>
   new Promise((resolve, reject) => {
     const started = Date.now()
     const writesBefore = writeCount(sandbox)
     const requestsBefore = requestCount(sandbox)
-    const child = spawn(process.execPath, ["--experimental-strip-types", "--no-warnings=ExperimentalWarning", CLI, "apply", "--auto-approve", "--config", configDir], {
+    const child = spawn(process.execPath, [...options.cli, "apply", "--auto-approve", "--config", configDir], {
       cwd: REPO_ROOT,
       env: cliEnv(sandbox),
       stdio: ["ignore", "pipe", "pipe"]
@@ -194,7 +197,7 @@ const runApply = (sandbox: Sandbox, configDir: string, trigger: KillTrigger | un
       if (trigger?.kind === "writes" && writeCount(sandbox) - writesBefore >= trigger.afterWrites) kill("killed")
       if (trigger?.kind === "time" && firstRequestAt !== undefined && Date.now() - firstRequestAt >= trigger.afterFirstRequestMs) kill("killed")
     }, 2)
-    const timer = setTimeout(() => kill("timeout"), timeoutMs)
+    const timer = setTimeout(() => kill("timeout"), options.runTimeoutMs)
     child.on("error", (error) => {
       clearInterval(poll)
       clearTimeout(timer)
@@ -314,7 +317,7 @@ export const runRound = async (round: number, options: ChaosOptions): Promise<Ro
         : random.chance(0.5)
         ? { kind: "writes", afterWrites: random.int(1, Math.max(1, remainingWrites(sandbox, meta))) }
         : { kind: "time", afterFirstRequestMs: random.int(0, expectedWorkMs) }
-      const run = await runApply(sandbox, config.dir, trigger, options.runTimeoutMs)
+      const run = await runApply(sandbox, config.dir, trigger, options)
       runs.push({ ...run, faultsOff })
       // A killed apply leaves its lease held; the next scheduled run comes after it expired.
       if (run.exit === "killed" || run.exit === "timeout") sandbox.qbo.advanceTime(LEASE_DEFAULTS.expirySeconds * 1000 + 1000)

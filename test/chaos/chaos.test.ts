@@ -6,11 +6,12 @@
  */
 import { describe, expect, it } from "vitest"
 import { formatSummary, runChaos } from "../../bench/chaos.ts"
+import { cliArgs } from "../support/cliCommand.ts"
 
 describe("chaos (small)", () => {
   it("converges with zero violations after SIGKILLs under injected faults", async () => {
     const log: Array<string> = []
-    const summary = await runChaos({ rounds: 3, invoices: 30, seed: 7, maxAttempts: 8, log: (line) => log.push(line) })
+    const summary = await runChaos({ rounds: 3, invoices: 30, seed: 7, maxAttempts: 8, cli: cliArgs([]), log: (line) => log.push(line) })
     const report = `${formatSummary(summary)}\n${log.join("\n")}`
     expect(summary.totals.converged, report).toBe(3)
     expect(summary.totals.kills, report).toBeGreaterThanOrEqual(1)
@@ -18,5 +19,5 @@ describe("chaos (small)", () => {
     expect(summary.rounds.flatMap((round) => round.runs).some((run) => run.exit === "killed" && run.writes > 0), report).toBe(true)
     expect(Object.values(summary.totals.faults).reduce((sum, n) => sum + n, 0), report).toBeGreaterThan(0)
     expect(summary.totals.violations, report).toBe(0)
-  }, 150_000)
+  }, 300_000) // a chaos run is long by design: many CLI runs, killed and repeated
 })

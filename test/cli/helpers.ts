@@ -1,6 +1,6 @@
 /**
- * Plumbing for the CLI tests: `atqbo` as a child process (the pinned Node strips the
- * TypeScript types), a hermetic environment (no credentials or endpoint overrides leak in
+ * Plumbing for the CLI tests: `atqbo` as a child process (bin/atqbo.js, see
+ * test/support/cliCommand.ts), a hermetic environment (no credentials or endpoint overrides leak in
  * from the machine), temporary directories, and a long-running child whose output can be
  * awaited line by line.
  */
@@ -10,9 +10,10 @@ import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { Effect } from "effect"
 import { configTemplates } from "../../src/onboarding/templates.ts"
+import { cliArgs } from "../support/cliCommand.ts"
 
+/** The source entry point, for tests about what the source loads (startup.test.ts). */
 export const MAIN = path.resolve("src/cli/main.ts")
-const NODE_ARGS = ["--experimental-strip-types", "--no-warnings=ExperimentalWarning", MAIN]
 
 export interface Run {
   readonly code: number
@@ -35,7 +36,7 @@ export const atqbo = (args: ReadonlyArray<string>, options: { readonly cwd?: str
   Effect.callback<Run>((resume) => {
     execFile(
       process.execPath,
-      [...NODE_ARGS, ...args],
+      cliArgs(args),
       { cwd: options.cwd ?? process.cwd(), env: cleanEnv(options.env), maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1
@@ -71,7 +72,7 @@ export interface Running {
 }
 
 export const spawnAtqbo = (args: ReadonlyArray<string>, options: { readonly cwd?: string; readonly env?: Record<string, string> } = {}): Running => {
-  const child = spawn(process.execPath, [...NODE_ARGS, ...args], {
+  const child = spawn(process.execPath, cliArgs(args), {
     cwd: options.cwd ?? process.cwd(),
     env: cleanEnv(options.env),
     stdio: ["ignore", "pipe", "pipe"]
@@ -82,7 +83,8 @@ export const spawnAtqbo = (args: ReadonlyArray<string>, options: { readonly cwd?
     stdout: "",
     stderr: "",
     exited: new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal }))),
-    waitFor: (pattern, stream, timeoutMs = 20_000) =>
+    // The deadline only turns a hang into a readable failure before the test's own timeout.
+    waitFor: (pattern, stream, timeoutMs = 150_000) =>
       new Promise((resolve, reject) => {
         const check = () => {
           const text = stream === undefined ? `${running.stdout}\n${running.stderr}` : running[stream]

@@ -6,8 +6,7 @@ import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { renderGithub, renderJson, renderText } from "../../src/cli/validate.ts"
 import { validateConfigDir } from "../../src/config/index.ts"
-
-const MAIN = path.resolve("src/cli/main.ts")
+import { cliArgs } from "../support/cliCommand.ts"
 
 interface Run {
   readonly code: number
@@ -15,12 +14,12 @@ interface Run {
   readonly stderr: string
 }
 
-/** Runs `atqbo …` as a child process (the pinned Node strips the TypeScript types). */
+/** Runs `atqbo …` as a child process. */
 const atqbo = (args: ReadonlyArray<string>, cwd = process.cwd()): Effect.Effect<Run> =>
   Effect.callback<Run>((resume) => {
     execFile(
       process.execPath,
-      ["--experimental-strip-types", "--no-warnings=ExperimentalWarning", MAIN, ...args],
+      cliArgs(args),
       { cwd, env: { ...process.env, NO_COLOR: "1" } },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1
@@ -61,7 +60,7 @@ describe("atqbo validate (child process)", () => {
       const output = JSON.parse(run.stdout) as { valid: boolean; problems: ReadonlyArray<unknown> }
       assert.isTrue(output.valid)
       assert.deepStrictEqual(output.problems, [])
-    }), 30_000)
+    }))
 
   it.live("exits 1 on a broken copy and annotates at most 10 problems per severity, escaped", () =>
     withBrokenCopy((parent, dir) =>
@@ -91,7 +90,7 @@ describe("atqbo validate (child process)", () => {
         assert.strictEqual(lines.filter((line) => /^a,b:config\/\S+:\d+:\d+ (error|warning): /.test(line)).length, 24)
         assert.strictEqual(lines.at(-1), "12 errors, 12 warnings in 6 files")
       })
-    ), 30_000)
+    ))
 })
 
 describe("validate renderers", () => {

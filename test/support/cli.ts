@@ -1,22 +1,24 @@
 /**
- * Runs the real `atqbo` CLI as a child process (Node type stripping, like the bin) and points
- * it at simulators started by the test through the endpoint override variables.
+ * Runs the real `atqbo` CLI as a child process (bin/atqbo.js, see cliCommand.ts) and points it
+ * at simulators started by the test through the endpoint override variables.
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtemp, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import type { Sandbox } from "../../src/sandbox/sandbox.ts"
+import { cliArgs, REPO_ROOT } from "./cliCommand.ts"
 
-export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url))
-const MAIN = join(REPO_ROOT, "src/cli/main.ts")
+export { REPO_ROOT }
 
 export interface CliResult {
   readonly code: number | null
   readonly stdout: string
   readonly stderr: string
 }
+
+/** A backstop, not a test bound: only keeps a hung child from outliving the suite. */
+const HUNG_MS = 10 * 60_000
 
 export interface StartedCli {
   readonly child: ChildProcess
@@ -26,10 +28,10 @@ export interface StartedCli {
 }
 
 /** Starts the CLI and returns at once: for tests that signal it (SIGSTOP, SIGKILL) while it runs. */
-export const startCli = (args: ReadonlyArray<string>, options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): StartedCli => {
+export const startCli = (args: ReadonlyArray<string>, options: { env?: Record<string, string>; cwd?: string } = {}): StartedCli => {
   // A clean environment: nothing from the developer's or CI's shell leaks into the run.
   const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", CI: "1", ...options.env }
-  const child = spawn(process.execPath, ["--experimental-strip-types", "--no-warnings=ExperimentalWarning", MAIN, ...args], {
+  const child = spawn(process.execPath, cliArgs(args), {
     cwd: options.cwd ?? REPO_ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"]
@@ -39,7 +41,7 @@ export const startCli = (args: ReadonlyArray<string>, options: { env?: Record<st
   child.stdout.on("data", (chunk) => (stdout += chunk))
   child.stderr.on("data", (chunk) => (stderr += chunk))
   const done = new Promise<CliResult>((resolve, reject) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000)
+    const timer = setTimeout(() => child.kill("SIGKILL"), HUNG_MS)
     child.on("error", reject)
     child.on("close", (code) => {
       clearTimeout(timer)
@@ -49,10 +51,27 @@ export const startCli = (args: ReadonlyArray<string>, options: { env?: Record<st
   return { child, stderr: () => stderr, done }
 }
 
-export const runCli = (args: ReadonlyArray<string>, options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> =>
+export const runCli = (args: ReadonlyArray<string>, options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> =>
   startCli(args, options).done
 
 const firstRefreshToken = (sandbox: Sandbox): string => sandbox.qbo.oauth.refreshTokens[sandbox.realmId] ?? ""
+
+/**
+ * Runs `jobs` at most `limit` at a time, results in order. For CLI runs that mostly wait (on a
+ * dead host's retries): overlapping two of them costs no CPU, a swarm starves two cores.
+ */
+export const inTurns = async <A>(jobs: ReadonlyArray<() => Promise<A>>, limit: number): Promise<Array<A>> => {
+  const results: Array<A> = []
+  let next = 0
+  const worker = async () => {
+    while (next < jobs.length) {
+      const index = next++
+      results[index] = await jobs[index]!()
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker))
+  return results
+}
 
 /** Environment that points the CLI at running simulators with their credentials. */
 export const sandboxEnv = (sandbox: Sandbox): Record<string, string> => ({

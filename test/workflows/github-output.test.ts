@@ -17,8 +17,8 @@ import { planProblem } from "../../src/reconcile/planFile.ts"
 import { COMMENT_MARKER } from "../../src/render/github.ts"
 import { escapeMarkdown, GITHUB_COMMENT_LIMIT } from "../../src/render/markdown.ts"
 import { summaryLine } from "../../src/render/summary.ts"
+import { cliArgs } from "../support/cliCommand.ts"
 
-const MAIN = path.resolve("src/cli/main.ts")
 const FIXTURES = path.resolve("test/workflows/fixtures")
 /** The newest invoice date of the fixture dataset; it becomes yesterday (UTC). */
 const ANCHOR = "2026-11-20"
@@ -100,11 +100,10 @@ const runPlan = async (root: string, name: string, extra: number): Promise<PlanR
   }
   // GitHub appends each step's summary to one file: the CLI must append, not overwrite.
   await writeFile(files.summary, PREVIOUS_SUMMARY)
-  const args = [
-    "--experimental-strip-types", "--no-warnings=ExperimentalWarning", MAIN,
+  const args = cliArgs([
     "plan", "--sandbox", "--data", path.join(dir, "data"), "--config", path.join(FIXTURES, "config"),
     "--format", "github", "--comment-file", files.comment, "--out", files.plan, "--detailed-exitcode"
-  ]
+  ])
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NO_COLOR: "1",
@@ -133,7 +132,7 @@ let large: PlanRun
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), "atqbo-github-output-"))
   ;[small, large] = await Promise.all([runPlan(root, "small", 0), runPlan(root, "large", LARGE_EXTRA_INVOICES)])
-}, 30_000)
+})
 
 afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true })
