@@ -189,7 +189,13 @@ describe("retries under faults", () => {
 
   it.live("retries requests the thread limit refused", () =>
     Effect.gen(function*() {
-      const sim = yield* simulator({ data: sampleDataset, options: { latency: { fixedMs: 20 } } })
+      const sim = yield* simulator({ data: sampleDataset })
+      // The simulator holds admitted requests until one is refused: 8 in flight at once, on any machine.
+      const release = sim.hold()
+      yield* Effect.forkChild(Effect.gen(function*() {
+        while (!sim.requests.some((record) => record.status === 429)) yield* Effect.sleep(5)
+        release()
+      }))
       const rows = yield* withClient(
         sim,
         withReader((reader) =>

@@ -106,5 +106,5 @@ describe("atqbo auth qbo", () => {
         assert.include(forged.stderr, "did not carry this run's state, so it was rejected")
         assert.strictEqual(yield* Effect.promise(() => readFile(file, "utf8")), before)
       })
-    ), 40_000)
+    ))
 })

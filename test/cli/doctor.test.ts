@@ -90,5 +90,5 @@ describe("atqbo doctor", () => {
         assert.include(sick.stdout, "3 of 6 requests used")
         assert.match(sick.stdout, /^Doctor: \d+ passed, \d+ warnings?, 6 failed, 1 skipped\.$/m)
       })
-    ), 40_000)
+    ))
 })

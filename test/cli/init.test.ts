@@ -93,7 +93,7 @@ describe("atqbo init", () => {
         assert.notInclude(forced.stdout, "git init", "an existing repository is not initialised again")
         assert.match(yield* read(path.join(cwd, "mappings", "items.yaml")), /^matchField: name/m)
       })
-    ), 60_000)
+    ))
 
   it.live("merges into an existing repository: its package.json and .gitignore, origin's default branch, another config directory; writes only inside DIR", () =>
     withTempDir((outer) =>
@@ -130,7 +130,7 @@ describe("atqbo init", () => {
         assert.include(run.stdout, "runs on pushes to trunk (origin's default branch)")
         assert.include(run.stdout, "cd repo && npx atqbo plan --config config/acme --sandbox")
       })
-    ), 60_000)
+    ))
 
   it.live("without git and without --default-branch it asks for the branch and writes nothing", () =>
     withTempDir((cwd) =>
@@ -140,7 +140,7 @@ describe("atqbo init", () => {
         assert.include(run.stderr, "--default-branch NAME")
         assert.deepStrictEqual(yield* tree(cwd), [])
       })
-    ), 30_000)
+    ))
 })
 
 describe("init's texts", () => {

@@ -123,5 +123,5 @@ describe("atqbo sandbox", () => {
         const closed = yield* Effect.promise(() => fetch(qboUrl!).then(() => false, () => true))
         assert.isTrue(closed, "the QBO port no longer answers")
       })
-    ), 40_000)
+    ))
 })

@@ -39,5 +39,5 @@ describe("start-up", () => {
       for (const unwanted of ["/src/sandbox/", "/nodemailer/", "/@redis/", "/redis/"]) {
         assert.deepStrictEqual(modules.filter((url) => url.includes(unwanted)), [], unwanted)
       }
-    }), 30_000)
+    }))
 })

@@ -91,7 +91,7 @@ describe("atqbo CLI end to end", () => {
         assertNoSecrets(text, where)
       }
       assertNoSecrets(yield* Effect.promise(() => readAll(join(stateDir, "journal"))), "the journal")
-    })), 60_000)
+    })))
 
   it.live("refuses a stale plan and a plan over the safety limits, writing nothing", () =>
     Effect.scoped(Effect.gen(function*() {
@@ -126,7 +126,7 @@ describe("atqbo CLI end to end", () => {
 
       const forced = yield* Effect.promise(() => runCli(["apply", "--config", dir, "--auto-approve", "--force"], { env }))
       assert.strictEqual(forced.code, 0, forced.stderr)
-    })), 60_000)
+    })))
 
   it.live("asks before applying, refuses a tampered plan, and fails cleanly on bad credentials", () =>
     Effect.scoped(Effect.gen(function*() {
@@ -157,5 +157,5 @@ describe("atqbo CLI end to end", () => {
       assert.strictEqual(noQbo.code, 1)
       assert.match(noQbo.stderr, /QBO_CLIENT_SECRET/)
       for (const result of [unconfirmed, refused, badAutotask, noQbo]) assertNoSecrets(result.stdout + result.stderr, "error output")
-    })), 60_000)
+    })))
 })

@@ -138,5 +138,5 @@ describe("several QBO companies", () => {
       const unknown = yield* Effect.promise(() => runCli(["plan", "--config", config.dir, "--connection", "mexico"], { env }))
       assert.strictEqual(unknown.code, 1)
       assert.include(unknown.stderr, "--connection mexico: no such connection in atqbo.yaml (connections: us, canada)")
-    })), 90_000)
+    })))
 })

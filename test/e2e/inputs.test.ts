@@ -88,5 +88,5 @@ describe("inputs that cannot be right (commands, exit 1, nothing read)", () => {
       assert.strictEqual(out.code, 1, out.stdout)
       assert.include(out.stderr, "it exists and is not an atqbo plan")
       assert.strictEqual(yield* Effect.promise(() => readFile(join(configDir, "atqbo.yaml"), "utf8")), original, "atqbo.yaml is untouched")
-    }), 60_000)
+    }))
 })

@@ -261,7 +261,7 @@ describe("QBO client", () => {
       sim.injectFault({ kind: "throttle" })
       const started = Date.now()
       yield* reader.read("Customer", "1")
-      assert.isBelow(Date.now() - started, 5_000, "Retry-After: 0 beats the 30 s default")
+      assert.isBelow(Date.now() - started, 20_000, "Retry-After: 0 beats the 30 s default")
       assert.strictEqual(sim.requests.length, 2)
     }))
 
@@ -318,7 +318,7 @@ describe("QBO client", () => {
 
   it.live("keeps at most maxConcurrent requests in flight", () =>
     Effect.gen(function*() {
-      const sim = yield* simulator(undefined, { faults: { latencyMs: 40 } })
+      const sim = yield* simulator(undefined, { faults: { latencyMs: 200 } }) // requests overlap even on a busy machine
       const { reader } = yield* client(sim, { maxConcurrent: 3 })
       yield* Effect.forEach(Array.from({ length: 12 }, () => "1"), (id) => reader.read("Customer", id), { concurrency: "unbounded" })
       assert.strictEqual(sim.concurrency(REALM).peak, 3)

@@ -211,7 +211,7 @@ describe("QBO simulator: throttling", () => {
   it("limits batches per minute and concurrent requests; optional Retry-After and XML body", async () => {
     const sim = await startSim(undefined, {
       limits: { batchesPerMinute: 1, maxConcurrent: 2 },
-      faults: { latencyMs: 150 },
+      faults: { latencyMs: 600 }, // the three requests overlap even on a busy machine
       throttle: { retryAfterSeconds: 7, xmlBody: true }
     })
     try {
@@ -230,11 +230,13 @@ describe("QBO simulator: throttling", () => {
   })
 
   it("scales windows with timeScale", async () => {
-    const sim = await startSim(undefined, { timeScale: 0.004, limits: { requestsPerMinute: 2 } })
+    // A simulated minute lasts 1.2 s: long enough that three requests sent together fall into
+    // one even on a busy machine, short enough to wait out.
+    const sim = await startSim(undefined, { timeScale: 0.02, limits: { requestsPerMinute: 2 } })
     try {
       const statuses = await Promise.all([1, 2, 3].map(() => raw(sim, "/customer/1").then((r) => r.status)))
       assert.deepStrictEqual(statuses.sort(), [200, 200, 429])
-      await new Promise((resolve) => setTimeout(resolve, 300)) // 60 simulated seconds = 240 ms
+      await new Promise((resolve) => setTimeout(resolve, 1300))
       assert.strictEqual((await raw(sim, "/customer/1")).status, 200)
     } finally {
       await sim.close()

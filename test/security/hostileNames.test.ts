@@ -75,7 +75,7 @@ beforeAll(async () => {
   })
   sandbox = await startSandbox({ dataDir: dir })
   first = await Effect.runPromise(planAndApply(sandbox, cfg))
-}, 60_000)
+})
 
 afterAll(async () => {
   await sandbox?.close()

@@ -23,16 +23,27 @@ const write = (path: string, value: QboTokenRecord) => Effect.runPromise(writeTo
 
 /**
  * Writes `records` one after another with `writer` while reading the file as fast as possible;
- * returns how many reads saw a whole record and how many saw anything else.
+ * returns how many reads saw a whole record and how many saw anything else. `writer` gets
+ * `readsHappen()`, which resolves once both readers have read again.
  */
-const hammer = async (path: string, records: ReadonlyArray<QboTokenRecord>, writer: (value: QboTokenRecord) => Promise<void>) => {
+const hammer = async (
+  path: string,
+  records: ReadonlyArray<QboTokenRecord>,
+  writer: (value: QboTokenRecord, readsHappen: () => Promise<void>) => Promise<void>
+) => {
   const valid = new Set(records.map((value) => value.refreshToken))
   let writing = true
   let whole = 0
+  let reads = 0
   const torn: Array<string> = []
+  const readsHappen = async () => {
+    const before = reads
+    while (reads < before + 2) await new Promise((resolve) => setImmediate(resolve))
+  }
   const reader = (async () => {
     while (writing) {
       const text = await readFile(path, "utf8")
+      reads += 1
       try {
         const parsed = JSON.parse(text) as QboTokenRecord
         if (valid.has(parsed.refreshToken)) whole += 1
@@ -46,13 +57,14 @@ const hammer = async (path: string, records: ReadonlyArray<QboTokenRecord>, writ
   const productReader = (async () => {
     while (writing) {
       const read = await Effect.runPromise(Effect.result(readTokenStore(path)))
+      reads += 1
       if (read._tag === "Failure") torn.push(`readTokenStore: ${read.failure.message.slice(0, 80)}`)
       else if (Option.isNone(read.success) || !valid.has(read.success.value.refreshToken)) torn.push("readTokenStore: no or unknown record")
       else whole += 1
     }
   })()
   try {
-    for (const value of records) await writer(value)
+    for (const value of records) await writer(value, readsHappen)
   } finally {
     writing = false
     await Promise.all([reader, productReader])
@@ -79,8 +91,8 @@ describe("QBO token store", () => {
   it("never shows a partial file to a concurrent reader, and leaves no temp files", async () => {
     const root = await mkdtemp(join(tmpdir(), "atqbo-token-"))
     const path = join(root, "qbo-token.json")
-    // Large records (≈ 1 MB) make a non-atomic write visible: the file would be empty or short mid-write.
-    const records = Array.from({ length: 40 }, (_, n) => record(n, 1_000_000))
+    // Large records (≈ 256 KB) take several writes each, so a non-atomic store would be seen short.
+    const records = Array.from({ length: 40 }, (_, n) => record(n, 256_000))
     await write(path, records[0]!)
     const { whole, torn } = await hammer(path, records, (value) => write(path, value))
     expect(torn).toEqual([])
@@ -88,16 +100,23 @@ describe("QBO token store", () => {
     expect(await readdir(root)).toEqual(["qbo-token.json"])
     expect((await stat(path)).mode & 0o777).toBe(0o600)
     expect(JSON.parse(await readFile(path, "utf8"))).toEqual(records.at(-1))
-  }, 60_000)
+  })
 
   it("the same check catches a writer that is not atomic (the test has teeth)", async () => {
     const root = await mkdtemp(join(tmpdir(), "atqbo-token-"))
     const path = join(root, "qbo-token.json")
-    const records = Array.from({ length: 40 }, (_, n) => record(n, 1_000_000))
+    const records = Array.from({ length: 5 }, (_, n) => record(n, 1_000))
     await writeFile(path, JSON.stringify(records[0]))
-    const { torn } = await hammer(path, records, (value) => writeFile(path, JSON.stringify(value, null, 2)))
+    // Truncate, write half, let the readers look, write the rest: what a plain writeFile does
+    // in chunks, made certain rather than left to the scheduler.
+    const { torn } = await hammer(path, records, async (value, readsHappen) => {
+      const text = JSON.stringify(value)
+      await writeFile(path, text.slice(0, text.length / 2))
+      await readsHappen()
+      await writeFile(path, text)
+    })
     expect(torn.length).toBeGreaterThan(0)
-  }, 60_000)
+  })
 
   it("concurrent writers leave one whole record and no temp files", async () => {
     const root = await mkdtemp(join(tmpdir(), "atqbo-token-"))
