@@ -11,6 +11,7 @@ export type ActionType =
   | "invoice.create"
   | "creditmemo.create"
   | "invoice.void"
+  | "duplicate.remove"
   | "invoice.send"
   | "autotask.writeback"
   | "autotask.paid"
@@ -31,6 +32,7 @@ export const ACTION_PHASE: Record<ActionType, Phase> = {
   "invoice.create": "documents",
   "creditmemo.create": "documents",
   "invoice.void": "documents",
+  "duplicate.remove": "documents",
   "invoice.send": "sends",
   "autotask.writeback": "writebacks",
   "autotask.paid": "writebacks",
@@ -67,7 +69,8 @@ export type ActionTarget =
   | {
     readonly system: "qbo"
     readonly entity: "Invoice" | "CreditMemo"
-    readonly operation: "void" | "send"
+    /** `delete` only removes an extra copy atqbo made (sync.duplicates). */
+    readonly operation: "void" | "send" | "delete"
     /** Existing document (Id known) or the document another action of this plan creates. */
     readonly id: string | PayloadRef
     readonly syncToken: string | PayloadRef

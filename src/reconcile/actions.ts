@@ -126,6 +126,33 @@ export const voidAction = (invoice: AtInvoice, document: OwnedDocument, ctx: Pla
   }
 })
 
+/** "1042 (Id 55)": a QBO document for people. */
+export const documentLabel = (document: OwnedDocument): string => `${document.doc.DocNumber ?? "(no number)"} (Id ${document.doc.Id})`
+
+/** Voids or deletes (sync.duplicates) an extra copy of the document atqbo keeps for an invoice. */
+export const duplicateRemoveAction = (invoice: AtInvoice, kept: OwnedDocument, extra: OwnedDocument, ctx: PlanContext): PlanAction => {
+  const operation = ctx.config.sync.duplicates
+  return {
+    type: "duplicate.remove",
+    address: `duplicate:${invoice.id}:${extra.doc.Id}`,
+    autotaskInvoiceId: invoice.id,
+    name: autotaskNumberOf(invoice, ctx.config.sync.errorMarker.value),
+    summary: `${operation} QBO ${documentKind(extra.entity)} ${documentLabel(extra)}, a copy of ${documentKind(kept.entity)} ${documentLabel(kept)} that atqbo keeps for ${invoiceLabel(invoice, ctx)}`,
+    target: { system: "qbo", entity: extra.entity, operation, id: extra.doc.Id, syncToken: extra.doc.SyncToken },
+    payload: { Id: extra.doc.Id, SyncToken: extra.doc.SyncToken },
+    before: { TotalAmt: extra.doc.TotalAmt ?? 0 },
+    dependsOn: [],
+    reasons: [],
+    display: {
+      company: companyName(invoice, ctx),
+      qboId: extra.doc.Id,
+      docNumber: extra.doc.DocNumber,
+      total: Money.formatMoney(Money.fromApi(extra.doc.TotalAmt)),
+      currency: ctx.qbo.currency
+    }
+  }
+}
+
 export const itemCreateAction = (address: string, item: Extract<ItemTarget, { kind: "create" }>): PlanAction => ({
   type: "item.create",
   address,

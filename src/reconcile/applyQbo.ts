@@ -8,7 +8,7 @@ import { Effect } from "effect"
 import type { PlanAction } from "../domain/plan.ts"
 import { isTransient6000 } from "../qbo/errors.ts"
 import type { QboCustomer, QboFaultError, QboItem, QboSalesDocument } from "../qbo/model.ts"
-import { type QboAuthError, type QboBatchResult, type QboError, QboReader, QboWriter } from "../qbo/QboClient.ts"
+import { type QboAuthError, type QboBatchResult, type QboError, QboReader, type QboWriteOperation, QboWriter } from "../qbo/QboClient.ts"
 import { type ApplyLedger, failureOutcome } from "./applyLedger.ts"
 import { type Creation, needsRecheck, recheckDocuments } from "./applyRecheck.ts"
 import { BATCH_SIZE, chunksOf } from "./applySchedule.ts"
@@ -30,6 +30,8 @@ const faultOutcome = (result: Extract<QboBatchResult, { ok: false }>) =>
     code: result.fault.Error[0]?.code,
     message: result.fault.Error.map((error) => `${error.Message}${error.Detail ? `: ${error.Detail}` : ""} (code ${error.code})`).join("; ")
   })
+
+const DONE: Record<QboWriteOperation, string> = { create: "created", update: "updated", delete: "deleted", void: "voided" }
 
 /** One batch item ready to send, with the action it carries out. */
 interface Ready extends Creation {
@@ -68,7 +70,7 @@ const recordResult = Effect.fnUntraced(function*(ledger: ApplyLedger, entry: Rea
     const entity = result.entity
     return yield* ledger.record(entry.action, {
       status: "applied",
-      message: `${entry.item.operation === "void" ? "voided" : "created"} QBO ${entry.item.entity} ${String(entity.Id ?? "")}`.trim(),
+      message: `${DONE[entry.item.operation]} QBO ${entry.item.entity} ${String(entity.Id ?? "")}`.trim(),
       ...(typeof entity.Id === "string" ? { qboId: entity.Id } : {}),
       ...(typeof entity.DocNumber === "string" ? { docNumber: entity.DocNumber } : {})
     }, entity, request)
@@ -93,6 +95,10 @@ const recordResult = Effect.fnUntraced(function*(ledger: ApplyLedger, entry: Rea
       qboId: voided.Id,
       code: "5010"
     }, voided as unknown as Record<string, unknown>, request)
+  }
+  // A 610 on a delete: the document is gone already (an earlier attempt whose answer was lost).
+  if (failure.code === "610" && entry.item.operation === "delete") {
+    return yield* ledger.record(entry.action, { status: "adopted", message: `QBO ${entry.item.entity} ${String(entry.item.body["Id"])} is already deleted; nothing more to do`, code: "610" }, undefined, request)
   }
   yield* ledger.record(entry.action, failure, undefined, request)
 })
@@ -179,15 +185,18 @@ const runBatch = Effect.fnUntraced(function*(realmId: string, ledger: ApplyLedge
       yield* ledger.skip(action, dependency)
       continue
     }
+    // E-mails go through runSends, never a batch.
+    if (action.target.system !== "qbo" || action.target.operation === "send") continue
+    const { operation, entity } = action.target
     const payload = yield* ledger.resolve(action, action.payload)
-    if (payload === undefined || action.target.system !== "qbo") continue
+    if (payload === undefined) continue
     ready.push({
       action,
       requestId: requestIdFor(realmId, action.address, payload),
       item: {
         bId: String(ready.length),
-        operation: action.target.operation === "void" ? "void" : "create",
-        entity: action.target.entity,
+        operation,
+        entity,
         body: payload as Record<string, unknown>
       }
     })
@@ -196,7 +205,7 @@ const runBatch = Effect.fnUntraced(function*(realmId: string, ledger: ApplyLedge
 })
 
 /**
- * Creates and voids, `BATCH_SIZE` per `/batch`, a few batches at a time. `observedAt` is when
+ * Creates, voids and removals of duplicates, `BATCH_SIZE` per `/batch`, a few batches at a time. `observedAt` is when
  * the plan read QBO: the re-check looks for documents created since.
  */
 export const runQboBatches = (realmId: string, actions: ReadonlyArray<PlanAction>, ledger: ApplyLedger, observedAt: Date) =>

@@ -13,14 +13,14 @@ import { Data } from "effect"
 import * as Money from "../domain/money.ts"
 import type { OwnedDocument, PlanContext } from "./context.ts"
 import { expectedDocNumber } from "./desired.ts"
-import { autotaskNumberOf, blank, invoiceTotal } from "./labels.ts"
+import { autotaskNumberOf, blank, invoiceTotal, isVoidedDocument } from "./labels.ts"
 import { ownerOf } from "./marker.ts"
 import { nameKey } from "./names.ts"
 
 export type InvoiceState = Data.TaggedEnum<{
   HeldElsewhere: { readonly holder: string }
   Voided: { readonly document: OwnedDocument | undefined; readonly duplicates: ReadonlyArray<OwnedDocument> }
-  /** `document` is the oldest (lowest Id) of atqbo's documents; `duplicates` the others. */
+  /** `document` is the oldest (lowest Id) live one of atqbo's documents; `duplicates` the others. */
   Ours: { readonly document: OwnedDocument; readonly duplicates: ReadonlyArray<OwnedDocument> }
   SyncedBefore: { readonly external: OwnedDocument | undefined }
   New: { readonly taken: OwnedDocument | undefined }
@@ -30,7 +30,9 @@ export const InvoiceState = Data.taggedEnum<InvoiceState>()
 
 export const classifyInvoice = (invoice: AtInvoice, ctx: PlanContext, elsewhere: ReadonlyMap<number, string>): InvoiceState => {
   const { numbering, errorMarker } = ctx.config.sync
-  const [document, ...duplicates] = [...(ctx.owned.get(invoice.id) ?? [])].sort((a, b) => Number(a.doc.Id) - Number(b.doc.Id))
+  // Live documents first (a voided copy is never the one kept), then the oldest.
+  const [document, ...duplicates] = [...(ctx.owned.get(invoice.id) ?? [])]
+    .sort((a, b) => Number(isVoidedDocument(a.doc)) - Number(isVoidedDocument(b.doc)) || Number(a.doc.Id) - Number(b.doc.Id))
   const holder = elsewhere.get(invoice.id)
   if (holder !== undefined && document === undefined) return InvoiceState.HeldElsewhere({ holder })
   if (invoice.isVoided) return InvoiceState.Voided({ document, duplicates })

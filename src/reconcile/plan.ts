@@ -37,6 +37,7 @@ import { classifyInvoice, InvoiceState } from "./classify.ts"
 import { buildContext, type OwnedDocument, type PlanContext } from "./context.ts"
 import { type DesiredDocument, desiredDocument, expectedDocNumber } from "./desired.ts"
 import { driftOf } from "./drift.ts"
+import { planDuplicates } from "./duplicates.ts"
 import { autotaskNumberOf, blank, customerAddress, invoiceLabel, isVoidedDocument, itemAddress, refTo } from "./labels.ts"
 import { nameKey } from "./names.ts"
 import { planPayments } from "./payments.ts"
@@ -151,7 +152,8 @@ const planVoid = (
   builder: PlanBuilder,
   ctx: PlanContext
 ): void => {
-  if (duplicates.length > 0) builder.warnings.push(duplicatesWarning(invoice, [document!, ...duplicates], ctx))
+  const live = duplicates.filter((duplicate) => !isVoidedDocument(duplicate.doc))
+  if (live.length > 0) builder.warnings.push(duplicatesWarning(invoice, [document!, ...live], ctx))
   if (!document || isVoidedDocument(document.doc)) return
   if (ctx.config.sync.voids.sync) builder.add(voidAction(invoice, document, ctx))
   else builder.warnings.push(voidedOpenWarning(invoice, document, ctx))
@@ -177,7 +179,9 @@ const planRepair = (
   ctx: PlanContext
 ): void => {
   const { config } = ctx
-  if (duplicates.length > 0) builder.warnings.push(duplicatesWarning(invoice, [document, ...duplicates], ctx))
+  const extras = planDuplicates(invoice, document, duplicates, ctx)
+  for (const action of extras.actions) builder.add(action)
+  builder.warnings.push(...extras.warnings)
   const differences = driftOf(invoice, document, ctx)
   if (differences.length > 0) {
     builder.warnings.push({

@@ -17,7 +17,7 @@ const LIMITS: ReadonlyArray<{ limit: keyof SafetyLimits; types: ReadonlyArray<Ac
   { limit: "maxNewCustomers", types: ["customer.create"], what: "new QBO customers" },
   { limit: "maxNewItems", types: ["item.create"], what: "new QBO items" },
   { limit: "maxInvoices", types: ["invoice.create", "creditmemo.create"], what: "new QBO invoices and credit memos" },
-  { limit: "maxVoids", types: ["invoice.void"], what: "voided QBO invoices" }
+  { limit: "maxVoids", types: ["invoice.void", "duplicate.remove"], what: "QBO documents to void (or remove as duplicates)" }
 ]
 
 export const limitViolations = (plan: Plan, limits: SafetyLimits): ReadonlyArray<LimitViolation> =>

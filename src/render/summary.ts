@@ -10,6 +10,7 @@ export const SYMBOL: Record<ActionType, string> = {
   "invoice.create": "+",
   "creditmemo.create": "+",
   "invoice.void": "-",
+  "duplicate.remove": "-",
   "invoice.send": "+",
   "autotask.writeback": "~",
   "autotask.paid": "~",
@@ -22,6 +23,7 @@ export const LABEL: Record<ActionType, string> = {
   "invoice.create": "invoice",
   "creditmemo.create": "credit memo",
   "invoice.void": "void",
+  "duplicate.remove": "duplicate",
   "invoice.send": "e-mail",
   "autotask.writeback": "write-back",
   "autotask.paid": "paid date",
@@ -42,6 +44,7 @@ export const summaryLine = (plan: Plan): string => {
   const parts: Array<string> = []
   if (creates.length > 0) parts.push(`${creates.join(", ")} to create`)
   if (c["invoice.void"] > 0) parts.push(`${plural(c["invoice.void"], "invoice")} to void`)
+  if (c["duplicate.remove"] > 0) parts.push(`${plural(c["duplicate.remove"], "duplicate document")} to remove`)
   if (c["invoice.send"] > 0) parts.push(`${plural(c["invoice.send"], "invoice")} to e-mail`)
   if (c["autotask.writeback"] > 0) parts.push(plural(c["autotask.writeback"], "write-back"))
   if (c["autotask.paid"] > 0) parts.push(plural(c["autotask.paid"], "paid date"))
@@ -77,7 +80,7 @@ export const SECTIONS: ReadonlyArray<{ readonly title: string; readonly types: R
   { title: "Errors", types: ["invoice.reject"] },
   { title: "QBO items", types: ["item.create"] },
   { title: "QBO customers", types: ["customer.create"] },
-  { title: "QBO invoices and credit memos", types: ["invoice.create", "creditmemo.create", "invoice.void"] },
+  { title: "QBO invoices and credit memos", types: ["invoice.create", "creditmemo.create", "invoice.void", "duplicate.remove"] },
   { title: "E-mails", types: ["invoice.send"] },
   { title: "Autotask write-backs", types: ["autotask.writeback", "autotask.paid"] }
 ]

@@ -23,6 +23,7 @@ const headline = (action: PlanAction, currency: string): string => {
       return `${pad(source, 34)} → ${pad(`"${d.customer ?? ""}"`, 34)} ${d.total ?? ""} ${d.currency ?? currency}`
     }
     case "invoice.void":
+    case "duplicate.remove":
       return `${action.summary}  ${d.total ?? ""} ${d.currency ?? currency}`
     default:
       return action.summary
