@@ -3,8 +3,10 @@
  * (their stores, not the API), after a run that exited 0:
  *
  * - every eligible Autotask invoice has exactly one QBO document carrying its ownership marker
- *   (none missing, none duplicated), booked to the customer named like its company, with one
- *   line per billing item and the same total to the cent;
+ *   (none missing, none duplicated — no Autotask invoice with more than one live QBO document;
+ *   extras atqbo voided or deleted do not count), booked to the customer named like its
+ *   company, with the same total to the cent and one line per billing item whose item,
+ *   quantity, rate, amount and description are the billing item's (see `lineProblems`);
  * - its Autotask write-back is done: `invoiceNumber` equals the QBO DocNumber (in `autotask`
  *   numbering: the DocNumber is the prefixed Autotask number) and `webServiceDate` is set;
  * - no QBO document exists for a rejected (negative) invoice, and it was not written back;
@@ -21,6 +23,7 @@ export interface Violation {
     | "duplicate-document"
     | "total-mismatch"
     | "line-mismatch"
+    | "line-content"
     | "wrong-customer"
     | "write-back"
     | "rejected-has-document"
@@ -58,16 +61,19 @@ export const checkInvariants = (world: World, expected: Expectation): Array<Viol
   const owned = new Map<number, Array<{ entity: string; doc: Doc }>>()
   for (const entity of ["Invoice", "CreditMemo"] as const) {
     for (const doc of realm.list(entity)) {
+      if (isVoided(doc)) continue
       const owner = ownerOf(doc["PrivateNote"] as string | undefined)
       if (owner === undefined) continue
       owned.set(owner, [...(owned.get(owner) ?? []), { entity, doc }])
     }
   }
   const customers = new Map(realm.list("Customer").map((customer) => [String(customer["Id"]), customer]))
-  const billingItems = new Map<number, number>()
+  const items = new Map(realm.list("Item").map((item) => [String(item["Id"]), item]))
+  const codes = new Map(autotask.all("BillingCodes").map((code) => [Number(code["id"]), code]))
+  const billingItems = new Map<number, Array<Doc>>()
   for (const item of autotask.all("BillingItems")) {
     const invoiceId = Number(item["invoiceID"])
-    billingItems.set(invoiceId, (billingItems.get(invoiceId) ?? 0) + 1)
+    billingItems.set(invoiceId, [...(billingItems.get(invoiceId) ?? []), item])
   }
 
   for (const id of expected.eligibleIds) {
@@ -89,9 +95,14 @@ export const checkInvariants = (world: World, expected: Expectation): Array<Viol
     if (cents(doc["TotalAmt"]) !== expectedCents) {
       add("total-mismatch", `Autotask invoice ${id}: QBO ${entity} ${String(doc["Id"])} totals ${String(doc["TotalAmt"])}, Autotask ${String(invoice["invoiceTotal"])}`)
     }
-    const lines = Array.isArray(doc["Line"]) ? (doc["Line"] as ReadonlyArray<Doc>).filter((line) => line["DetailType"] === "SalesItemLineDetail").length : 0
-    if (lines !== (billingItems.get(id) ?? 0)) {
-      add("line-mismatch", `Autotask invoice ${id}: ${billingItems.get(id) ?? 0} billing items but QBO ${entity} ${String(doc["Id"])} has ${lines} item lines`)
+    const lines = Array.isArray(doc["Line"]) ? (doc["Line"] as ReadonlyArray<Doc>).filter((line) => line["DetailType"] === "SalesItemLineDetail") : []
+    const sources = billingItems.get(id) ?? []
+    if (lines.length !== sources.length) {
+      add("line-mismatch", `Autotask invoice ${id}: ${sources.length} billing items but QBO ${entity} ${String(doc["Id"])} has ${lines.length} item lines`)
+    } else {
+      for (const problem of lineProblems(sources, lines, (line) => items.get(String((detailOf(line)["ItemRef"] as { value?: unknown } | undefined)?.value))?.["Name"], (code) => codes.get(code)?.["name"])) {
+        add("line-content", `Autotask invoice ${id}, QBO ${entity} ${String(doc["Id"])}: ${problem}`)
+      }
     }
     const company = autotask.get("Companies", Number(invoice["companyID"]))
     const customerRef = (doc["CustomerRef"] as { value?: unknown } | undefined)?.value
@@ -132,6 +143,54 @@ export const checkInvariants = (world: World, expected: Expectation): Array<Viol
   duplicates(realm.list("Customer"), "DisplayName", "duplicate-customer")
   duplicates(realm.list("Item"), "Name", "duplicate-item")
   return violations
+}
+
+const isVoided = (doc: Doc): boolean => String(doc["PrivateNote"] ?? "").startsWith("Voided")
+
+const detailOf = (line: Doc): Doc => (line["SalesItemLineDetail"] as Doc | undefined) ?? {}
+const num = (value: unknown): number => Number(value ?? Number.NaN)
+/** Equal to 1e-9: the values are decimals that JSON carries as numbers. */
+const same = (a: number, b: number): boolean => Math.abs(a - b) < 1e-9
+
+/**
+ * Each billing item must have its own line (matched by amount and description, in any order)
+ * whose item is the billing code's QBO item (matched by name), whose description is the
+ * billing item's, whose amount is its extended price to the cent, and whose quantity and rate
+ * are Autotask's: exactly when quantity × rate gives the amount to the cent, else the quantity
+ * with the rate QBO needs for that amount (≤ 5 decimals), else quantity 1 at the amount.
+ * Written from the data, not from atqbo's code, so a build that swaps or drops a field fails.
+ */
+export const lineProblems = (
+  sources: ReadonlyArray<Doc>,
+  lines: ReadonlyArray<Doc>,
+  itemNameOf: (line: Doc) => unknown,
+  codeNameOf: (codeId: number) => unknown
+): Array<string> => {
+  const problems: Array<string> = []
+  const unmatched = [...lines]
+  for (const source of [...sources].sort((a, b) => num(a["id"]) - num(b["id"]))) {
+    const quantity = source["quantity"] === null || source["quantity"] === undefined ? 1 : Math.abs(num(source["quantity"]))
+    const rate = Math.abs(num(source["rate"]))
+    const amount = Math.abs(cents(source["extendedPrice"] ?? quantity * rate)) / 100
+    const codeName = codeNameOf(num(source["billingCodeID"]))
+    const description = String(source["description"] ?? source["itemName"] ?? codeName ?? "").trim().slice(0, 4000)
+    const index = unmatched.findIndex((line) => same(num(line["Amount"]), amount) && String(line["Description"] ?? "") === description)
+    const label = `billing item ${String(source["id"])} (${description}, ${quantity} × ${rate} = ${amount.toFixed(2)})`
+    if (index < 0) {
+      problems.push(`${label} has no line with its amount and description`)
+      continue
+    }
+    const line = unmatched.splice(index, 1)[0]!
+    const detail = detailOf(line)
+    if (nameKey(itemNameOf(line)) !== nameKey(codeName)) problems.push(`${label} is on item ${JSON.stringify(itemNameOf(line))}, not ${JSON.stringify(codeName)}`)
+    const qty = num(detail["Qty"])
+    const unitPrice = num(detail["UnitPrice"])
+    const exact = quantity !== 0 && Math.round(quantity * rate * 100) === Math.round(amount * 100)
+    const derived = quantity !== 0 && same(qty, quantity) && Math.round(qty * unitPrice * 100) === Math.round(amount * 100) && same(unitPrice, Math.round(unitPrice * 1e5) / 1e5)
+    const ok = exact ? same(qty, quantity) && same(unitPrice, rate) : derived || (same(qty, 1) && same(unitPrice, amount))
+    if (!ok) problems.push(`${label} has quantity ${String(detail["Qty"])} × rate ${String(detail["UnitPrice"])}`)
+  }
+  return problems
 }
 
 /** Violations per kind, for summaries. */
