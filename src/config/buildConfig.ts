@@ -27,6 +27,7 @@ import type {
   CustomersConfig,
   EmailNotification,
   ItemsConfig,
+  LocatedSetting,
   SourceRef,
   SyncPolicy,
   TaxesConfig,
@@ -132,7 +133,8 @@ export const buildConfig = (dir: string, sources: ValidSources, connectionSource
       terms: mappings.terms,
       customers: mappings.customers,
       classes: mappings.classes,
-      taxes: mappings.taxes
+      taxes: mappings.taxes,
+      locations: mappings.locations
     }
     return {
       name: connection.name,
@@ -194,8 +196,32 @@ const buildSingle = (dir: string, sources: ValidSources): Config => {
     customers: buildCustomers(sources.customers),
     classes: buildClasses(sources.classes),
     taxes: buildTaxes(sources.taxes),
-    connections: []
+    connections: [],
+    locations: locationsOf(sources)
   }
+}
+
+const LOCATED: ReadonlyArray<LocatedSetting> = [
+  "items.missing.fallbackItem",
+  "items.missing.create.incomeAccount",
+  "classes.default",
+  "classes.lines.default",
+  "taxes.us.taxCode",
+  "taxes.global.defaultTaxCode"
+]
+
+/** Where each located setting was written (only those written: a default has no line). */
+const locationsOf = (sources: ValidSources): Partial<Record<LocatedSetting, SourceRef>> => {
+  const found: Partial<Record<LocatedSetting, SourceRef>> = {}
+  for (const setting of LOCATED) {
+    const [file, ...path] = setting.split(".") as [ConfigFileName, ...Array<string>]
+    const source = sources[file]
+    let value: unknown = source?.data
+    for (const key of path) value = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined
+    const ref = value === undefined ? undefined : sourceRef(source, path, "key")
+    if (ref) found[setting] = ref
+  }
+  return found
 }
 
 const buildItems = (source: YamlSource | undefined): ItemsConfig => {

@@ -33,7 +33,18 @@ export interface Config {
    * token store, limits and mapping files, shared settings inherited) plus its routes.
    */
   readonly connections: ReadonlyArray<ConnectionConfig>
+  /** Where the single-value settings that name a QBO or Autotask record were written; absent: the default. */
+  readonly locations?: Partial<Record<LocatedSetting, SourceRef>>
 }
+
+/** Settings (`file` then path) that name a record by a single value; list entries carry their own `source`. */
+export type LocatedSetting =
+  | "items.missing.fallbackItem"
+  | "items.missing.create.incomeAccount"
+  | "classes.default"
+  | "classes.lines.default"
+  | "taxes.us.taxCode"
+  | "taxes.global.defaultTaxCode"
 
 export interface ConnectionConfig {
   /** Short name used in plans, addresses (`us/invoice:123`) and `--connection`. */

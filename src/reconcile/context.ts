@@ -12,6 +12,7 @@ import type {
 } from "../autotask/model.ts"
 import type { Config } from "../config/types.ts"
 import type { QboAccount, QboClass, QboCustomer, QboItem, QboSalesDocument, QboTaxCode, QboTerm } from "../qbo/model.ts"
+import { type MappingFinding, mappingFindings, type MeantKind } from "./mappings.ts"
 import { ownerOf } from "./marker.ts"
 import { customerKey, nameKey } from "./names.ts"
 import type { Snapshot } from "./snapshot.ts"
@@ -58,6 +59,10 @@ export interface PlanContext {
   readonly owned: ReadonlyMap<number, ReadonlyArray<OwnedDocument>>
   /** Every observed document by DocNumber key. */
   readonly byDocNumber: ReadonlyMap<string, ReadonlyArray<OwnedDocument>>
+  /** Mapping entries that point at nothing (reconcile/mappings.ts). */
+  readonly mappingFindings: ReadonlyArray<MappingFinding>
+  /** Autotask records a misspelt entry most likely meant, by `kind:nameKey`: their invoices are refused, not guessed. */
+  readonly meant: ReadonlyMap<string, MappingFinding>
 }
 
 const indexBy = <A, K>(rows: ReadonlyArray<A>, key: (row: A) => K): Map<K, A> => {
@@ -118,7 +123,10 @@ export const buildContext = (snapshot: Snapshot, config: Config): PlanContext =>
   for (const customer of [...snapshot.qbo.customers].sort((a, b) => Number(isActive(a)) - Number(isActive(b)))) {
     customersByName.set(nameKey(customer.DisplayName), customer)
   }
+  const mappingFindings = findingsOf(snapshot, config)
   return {
+    mappingFindings,
+    meant: new Map(mappingFindings.flatMap((finding) => (finding.meant ? [[meantKey(finding.meant.kind, finding.meant.name), finding] as const] : []))),
     config,
     snapshot,
     qbo: {
@@ -148,3 +156,8 @@ export const buildContext = (snapshot: Snapshot, config: Config): PlanContext =>
     byDocNumber: groupBy(documents, (document) => (document.doc.DocNumber ? nameKey(document.doc.DocNumber) : undefined))
   }
 }
+
+export const meantKey = (kind: MeantKind, name: string): string => `${kind}:${nameKey(name)}`
+
+const findingsOf = (snapshot: Snapshot, config: Config): ReadonlyArray<MappingFinding> =>
+  mappingFindings(config, snapshot.qbo, snapshot.autotask.mappingLists ?? {})

@@ -8,6 +8,7 @@ import type { Json } from "../domain/plan.ts"
 import type { QboCustomer } from "../qbo/model.ts"
 import { isActive, type PlanContext } from "./context.ts"
 import { at, blank } from "./labels.ts"
+import { closestHint } from "./mappings.ts"
 import { customerKey, nameKey, qboNameProblem } from "./names.ts"
 
 export type CustomerTarget =
@@ -26,7 +27,9 @@ export const resolveCustomer = (
     if (!customer) {
       return {
         ok: false,
-        reason: `customers.yaml${at(xref.source)} maps company "${company.companyName}" to QBO customer "${xref.customer}", which does not exist in QBO; fix the name or create the customer`
+        reason: `customers.yaml${at(xref.source)} maps company "${company.companyName}" to QBO customer "${xref.customer}", which does not exist in QBO${
+          closestHint(xref.customer, ctx.snapshot.qbo.customers.map((customer) => ({ name: customer.DisplayName, active: isActive(customer) })))
+        }; fix the name or create the customer`
       }
     }
     if (!isActive(customer)) {

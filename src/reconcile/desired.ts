@@ -9,12 +9,13 @@ import * as Money from "../domain/money.ts"
 import { fitText } from "../domain/text.ts"
 import type { DisplayLine, Json, PlanWarning } from "../domain/plan.ts"
 import type { QboTerm } from "../qbo/model.ts"
-import type { PlanContext } from "./context.ts"
+import { meantKey, type PlanContext } from "./context.ts"
 import { type CustomerTarget, resolveCustomer } from "./customers.ts"
 import { type DueDate, plannedDueDate } from "./dueDates.ts"
 import { type ItemTarget, NO_QUANTITY_ITEM_TYPES, resolveItem } from "./items.ts"
 import { autotaskNumberOf, blank, customerAddress, invoiceLabel, invoiceTotal, itemAddress, ref, refTo } from "./labels.ts"
 import { findClass, lineAmounts, lineClass } from "./lines.ts"
+import { type MeantKind, settingWhere } from "./mappings.ts"
 import { privateNoteFor } from "./marker.ts"
 import { nameKey } from "./names.ts"
 import { decideTax } from "./taxes.ts"
@@ -74,6 +75,32 @@ const memoFor = (invoice: AtInvoice, ctx: PlanContext, warnings: Array<PlanWarni
   return memo.text
 }
 
+const MEANT_LABEL: Record<MeantKind, string> = { billingCode: "billing code", paymentTerm: "payment term", company: "company" }
+
+/**
+ * Mapping entries whose name matches no Autotask record but is close to one this invoice uses:
+ * the entry was most likely meant for it, so the invoice is refused rather than booked without it.
+ */
+const misspeltEntries = (invoice: AtInvoice, company: AtCompany, ctx: PlanContext): ReadonlyArray<string> => {
+  const codes = (ctx.billingItemsByInvoice.get(invoice.id) ?? []).flatMap((item) => {
+    const code = item.billingCodeID === null || item.billingCodeID === undefined ? undefined : ctx.billingCodes.get(item.billingCodeID)
+    return code ? [code.name] : []
+  })
+  const term = invoice.paymentTerm === null || invoice.paymentTerm === undefined ? undefined : ctx.paymentTerms.get(invoice.paymentTerm)?.name
+  const used: ReadonlyArray<[MeantKind, string]> = [
+    ["company", company.companyName],
+    ...(term === undefined ? [] : [["paymentTerm", term] as [MeantKind, string]]),
+    ...codes.map((name): [MeantKind, string] => ["billingCode", name])
+  ]
+  const findings = new Set(used.flatMap(([kind, name]) => {
+    const finding = ctx.meant.get(meantKey(kind, name))
+    return finding ? [finding] : []
+  }))
+  return [...findings].map((finding) =>
+    `${finding.message}; it most likely means the ${MEANT_LABEL[finding.meant!.kind]} "${finding.meant!.name}" of this invoice, which it therefore misses — fix the entry (atqbo does not guess)`
+  )
+}
+
 /** "billing item 7: rate is "abc", not a number" for every amount atqbo reads from the invoice and its lines. */
 const unreadableAmounts = (invoice: AtInvoice, billingItems: ReadonlyArray<AtBillingItem>): ReadonlyArray<string> => {
   const fields: Array<[string, unknown]> = [["invoiceTotal", invoice.invoiceTotal], ["totalTaxValue", invoice.totalTaxValue]]
@@ -104,6 +131,8 @@ export const desiredDocument = (invoice: AtInvoice, ctx: PlanContext): DesiredOu
       : `Autotask company ${invoice.companyID} of this invoice could not be read`
     return { kind: "rejected", reasons: [reason], warnings, company }
   }
+
+  reasons.push(...misspeltEntries(invoice, company, ctx))
 
   // Amounts that cannot be read exactly are never read as something else (0, a rounded value).
   const unreadable = unreadableAmounts(invoice, ctx.billingItemsByInvoice.get(invoice.id) ?? [])
@@ -242,7 +271,7 @@ export const desiredDocument = (invoice: AtInvoice, ctx: PlanContext): DesiredOu
   }
 
   if (ctx.qbo.classPerTxn && config.classes.default !== undefined) {
-    const txnClass = findClass(config.classes.default, "classes.yaml default", ctx)
+    const txnClass = findClass(config.classes.default, settingWhere(config, "classes.default"), ctx)
     if (txnClass.ok) body.ClassRef = ref(txnClass.value, txnClass.value.FullyQualifiedName ?? txnClass.value.Name)
     else reasons.push(txnClass.reason)
   }

@@ -9,6 +9,7 @@ import { fitText } from "../domain/text.ts"
 import type { QboItem } from "../qbo/model.ts"
 import { isActive, type PlanContext } from "./context.ts"
 import { at, blank } from "./labels.ts"
+import { closestHint, qboNamed, settingWhere } from "./mappings.ts"
 import { nameKey, qboNameProblem } from "./names.ts"
 
 export type ItemTarget =
@@ -51,7 +52,7 @@ export const resolveItem = (
       if (!item) {
         return {
           ok: false,
-          reason: `items.yaml${at(mapping.source)} maps ${label} to QBO item "${mapping.item}", which does not exist in QBO; fix the name or create the item`
+          reason: `items.yaml${at(mapping.source)} maps ${label} to QBO item "${mapping.item}", which does not exist in QBO${closestHint(mapping.item, qboNamed(ctx.snapshot.qbo.items))}; fix the name or create the item`
         }
       }
       const usable = usableItem(item, `mapped in items.yaml${at(mapping.source)}`)
@@ -78,7 +79,12 @@ export const resolveItem = (
     case "fallback": {
       const fallbackName = items.missing.fallbackItem ?? ""
       const item = ctx.items.get(nameKey(fallbackName))
-      if (!item) return { ok: false, reason: `${missing} and the fallback item "${fallbackName}" does not exist in QBO` }
+      if (!item) {
+        return {
+          ok: false,
+          reason: `${missing} and the fallback item "${fallbackName}" (${settingWhere(ctx.config, "items.missing.fallbackItem")}) does not exist in QBO${closestHint(fallbackName, qboNamed(ctx.snapshot.qbo.items))}`
+        }
+      }
       const usable = usableItem(item, "the fallback item")
       return usable.ok ? { ok: true, target: { kind: "existing", item: usable.item } } : usable
     }
@@ -91,7 +97,7 @@ export const resolveItem = (
       if (!account || !isActive(account)) {
         return {
           ok: false,
-          reason: `cannot create QBO item "${name}": income account "${items.missing.create.incomeAccount}" (items.yaml missing.create.incomeAccount) does not exist or is inactive in QBO`
+          reason: `cannot create QBO item "${name}": income account "${items.missing.create.incomeAccount}" (${settingWhere(ctx.config, "items.missing.create.incomeAccount")}) does not exist or is inactive in QBO${closestHint(items.missing.create.incomeAccount, qboNamed(ctx.snapshot.qbo.accounts))}`
         }
       }
       const payload: Record<string, Json> = {

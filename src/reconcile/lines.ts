@@ -7,7 +7,7 @@ import type { AtBillingCode, AtBillingItem } from "../autotask/model.ts"
 import * as Money from "../domain/money.ts"
 import type { QboClass } from "../qbo/model.ts"
 import { isActive, type PlanContext } from "./context.ts"
-import { at } from "./labels.ts"
+import { closestHint, qboNamed, settingWhere, whereOf } from "./mappings.ts"
 import { nameKey } from "./names.ts"
 
 export interface LineAmounts {
@@ -52,7 +52,7 @@ export const lineClass = (
   )
   const name = rule?.class ?? lines.default
   if (name === undefined) return { ok: true, value: undefined }
-  return findClass(name, rule ? `classes.yaml${at(rule.source)}` : "classes.yaml lines.default", ctx)
+  return findClass(name, rule ? whereOf("classes.yaml", rule.source) : settingWhere(ctx.config, "classes.lines.default"), ctx)
 }
 
 export const findClass = (
@@ -61,7 +61,7 @@ export const findClass = (
   ctx: PlanContext
 ): { readonly ok: true; readonly value: QboClass } | { readonly ok: false; readonly reason: string } => {
   const found = ctx.classes.get(nameKey(name))
-  if (!found) return { ok: false, reason: `class "${name}" (${where}) does not exist in QBO` }
+  if (!found) return { ok: false, reason: `class "${name}" (${where}) does not exist in QBO${closestHint(name, qboNamed(ctx.snapshot.qbo.classes))}` }
   if (!isActive(found)) return { ok: false, reason: `class "${name}" (${where}) is inactive in QBO` }
   return { ok: true, value: found }
 }

@@ -30,6 +30,7 @@ import type {
 } from "../qbo/model.ts"
 import { QboReader, qboString } from "../qbo/QboClient.ts"
 import { hasName } from "./context.ts"
+import { readMappingLists } from "./mappingLists.ts"
 import { ownerOf } from "./marker.ts"
 import { Progress } from "./progress.ts"
 import type { Snapshot, Window } from "./snapshot.ts"
@@ -157,13 +158,15 @@ export const observe = Effect.fn("observe")(function*(config: Config, request: W
     terms: qbo.queryAll<QboTerm>("Term", ACTIVE_AND_INACTIVE),
     classes: qbo.queryAll<QboClass>("Class", ACTIVE_AND_INACTIVE),
     taxCodes: qbo.queryAll<QboTaxCode>("TaxCode", ACTIVE_AND_INACTIVE),
-    accounts: qbo.queryIn<QboAccount>("Account", "Name", [config.items.missing.create.incomeAccount], ACTIVE_AND_INACTIVE)
+    // Every account (one page for most companies): items.yaml's income account, or the closest name.
+    accounts: qbo.queryAll<QboAccount>("Account", ACTIVE_AND_INACTIVE)
   }, { concurrency: "unbounded" })
 
-  const [invoices, reference] = yield* Effect.all([
+  const [invoices, reference, mappingLists] = yield* Effect.all([
     preread ? Effect.succeed(preread.invoices) : readInvoices(config, window),
-    qboReference
-  ], { concurrency: 2 })
+    qboReference,
+    readMappingLists(config)
+  ], { concurrency: 3 })
   yield* progress.step(`Read ${invoices.length} Autotask invoices; reading their billing items and companies`)
 
   const invoiceIds = invoices.map((invoice) => invoice.id)
@@ -174,7 +177,8 @@ export const observe = Effect.fn("observe")(function*(config: Config, request: W
     preread
       ? Effect.succeed(preread.companies.filter((company) => companyIds.includes(company.id)))
       : autotask.queryIn<AtCompany>("Companies", "id", companyIds),
-    autotask.queryIn<AtPaymentTerm>("PaymentTerms", "id", termIds),
+    // A list the mapping files made us read whole already holds what the invoices need.
+    mappingLists.paymentTerms ? Effect.succeed(mappingLists.paymentTerms) : autotask.queryIn<AtPaymentTerm>("PaymentTerms", "id", termIds),
     config.sync.email.onCreate
       ? autotask.queryIn<AtContact>("Contacts", "companyID", companyIds, { filter: [{ op: "eq", field: "primaryContact", value: true }] })
       : Effect.succeed([] as ReadonlyArray<AtContact>)
@@ -214,8 +218,10 @@ export const observe = Effect.fn("observe")(function*(config: Config, request: W
 
   yield* progress.step(`Reading billing codes and QBO documents for ${invoices.length} invoices`)
   const [billingCodes, taxCategories, vendors, employees, [qboInvoices, creditMemos]] = yield* Effect.all([
-    autotask.queryIn<AtBillingCode>("BillingCodes", "id", codeIds),
-    needsTaxCategories
+    mappingLists.billingCodes ? Effect.succeed(mappingLists.billingCodes) : autotask.queryIn<AtBillingCode>("BillingCodes", "id", codeIds),
+    mappingLists.taxCategories
+      ? Effect.succeed(mappingLists.taxCategories)
+      : needsTaxCategories
       ? autotask.queryIn<AtTaxCategory>("TaxCategories", "id", unique([
         ...billingItems.map((item) => item.taxCategoryID)
       ]))
@@ -248,7 +254,8 @@ export const observe = Effect.fn("observe")(function*(config: Config, request: W
       paymentTerms,
       taxCategories: [...taxCategories, ...moreCategories],
       taxRegions: [],
-      paidInvoices: paid.invoices
+      paidInvoices: paid.invoices,
+      mappingLists
     },
     qbo: {
       realmId: qbo.realmId,

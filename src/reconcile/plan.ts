@@ -276,6 +276,20 @@ const omittedTermWarnings = (omitted: ReadonlyMap<string, ReadonlyArray<AtInvoic
     }
   })
 
+/**
+ * Mapping entries that point at nothing and that no rejection of this run already names (by its
+ * file:line): a warning each, so a misspelt entry is fixed before an invoice needs it.
+ */
+const mappingWarnings = (ctx: PlanContext, actions: ReadonlyArray<PlanAction>, warnings: ReadonlyArray<PlanWarning>): ReadonlyArray<PlanWarning> => {
+  const reported = [
+    ...actions.filter((action) => action.type === "invoice.reject").flatMap((action) => action.reasons),
+    ...warnings.map((warning) => warning.message)
+  ].join("\n")
+  return ctx.mappingFindings
+    .filter((finding) => !reported.includes(finding.where))
+    .map((finding) => ({ code: "mapping-unresolved", message: `${finding.message}; no invoice of this run needs it, fix it before one does`, autotaskInvoiceId: undefined }))
+}
+
 /** Warnings about the configuration against QBO's preferences, once per plan. */
 const settingsWarnings = (ctx: PlanContext): ReadonlyArray<PlanWarning> => {
   const warnings: Array<PlanWarning> = []
@@ -344,7 +358,8 @@ export const buildPlan = (snapshot: Snapshot, config: Config, meta: PlanMeta): P
   for (const action of payments.actions) builder.add(action)
   builder.warnings.push(...payments.warnings)
   const actions = [...builder.actions.values()].sort((a, b) => compareStrings(actionKey(a), actionKey(b)))
-  const warnings = [...settingsWarnings(ctx), ...omittedTermWarnings(builder.omittedTerms, ctx), ...builder.warnings]
+  const invoiceWarnings = [...omittedTermWarnings(builder.omittedTerms, ctx), ...builder.warnings]
+  const warnings = [...settingsWarnings(ctx), ...mappingWarnings(ctx, actions, invoiceWarnings), ...invoiceWarnings]
   const counts = Object.fromEntries(ALL_TYPES.map((type) => [type, 0])) as Record<ActionType, number>
   for (const action of actions) counts[action.type] += 1
   // In sync: nothing to do and nothing out of step (a voided invoice QBO still books is not).

@@ -25,6 +25,7 @@ import type {
   QboTaxCode,
   QboTerm
 } from "../qbo/model.ts"
+import type { AutotaskMappingLists } from "./mappings.ts"
 
 /** The invoice window, as calendar dates in the configured time zone (inclusive). */
 export interface Window {
@@ -57,6 +58,8 @@ export interface AutotaskSnapshot {
   readonly taxRegions: ReadonlyArray<AtTaxRegion>
   /** Older synced invoices that QBO payments in the payments window refer to (payment sync). */
   readonly paidInvoices: ReadonlyArray<AtInvoice>
+  /** The lists the mapping files name, to check their entries (absent: not read, not checked). */
+  readonly mappingLists?: AutotaskMappingLists
 }
 
 export interface QboSnapshot {

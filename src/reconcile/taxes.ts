@@ -7,7 +7,8 @@ import type { AtBillingCode, AtBillingItem, AtInvoice } from "../autotask/model.
 import * as Money from "../domain/money.ts"
 import type { Json, PlanWarning } from "../domain/plan.ts"
 import { isActive, type PlanContext } from "./context.ts"
-import { at, blank, invoiceLabel, ref } from "./labels.ts"
+import { blank, invoiceLabel, ref } from "./labels.ts"
+import { closestHint, qboNamed, settingWhere, whereOf } from "./mappings.ts"
 import { nameKey } from "./names.ts"
 
 export interface TaxDecision {
@@ -46,7 +47,8 @@ export const decideTax = (
       }
       const found = ctx.taxCodes.get(nameKey(name))
       if (!found || !isActive(found)) {
-        reasons.push(`tax code "${name}" (taxes.yaml${at(rule?.source)}) does not exist or is inactive in QBO`)
+        const where = rule ? whereOf("taxes.yaml", rule.source) : settingWhere(ctx.config, "taxes.global.defaultTaxCode")
+        reasons.push(`tax code "${name}" (${where}) does not exist or is inactive in QBO${closestHint(name, qboNamed(ctx.snapshot.qbo.taxCodes))}`)
         return undefined
       }
       return found.Id
@@ -80,7 +82,9 @@ export const decideTax = (
     reasons.push(
       codeName === undefined
         ? "the invoice has tax but no tax region; set taxes.yaml us.taxCode"
-        : `QBO has no active tax rate named "${codeName}" (the QBO tax rate must be named like the Autotask tax region, or set taxes.yaml us.taxCode)`
+        : taxes.us.taxCode !== undefined
+        ? `QBO has no active tax rate named "${codeName}" (${settingWhere(ctx.config, "taxes.us.taxCode")})${closestHint(codeName, qboNamed(ctx.snapshot.qbo.taxCodes))}`
+        : `QBO has no active tax rate named "${codeName}" (the QBO tax rate must be named like the Autotask tax region, or set taxes.yaml us.taxCode)${closestHint(codeName, qboNamed(ctx.snapshot.qbo.taxCodes))}`
     )
   }
   if (ctx.config.taxes.us.amounts === "autotask") {

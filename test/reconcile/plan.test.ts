@@ -357,6 +357,68 @@ describe("plan: items", () => {
   })
 })
 
+describe("plan: mapping entries that point at nothing", () => {
+  const at = (file: string, line: number) => ({ file: `mappings/${file}`, line, column: 3 })
+  const lists = { billingCodes: [billingCode(10, "Managed Services"), billingCode(11, "Backup Monitoring")], paymentTerms: [paymentTerm(3, "Net 30 Days")], companies: [company(1, "Acme Corp")] }
+  const world = (extra: { invoice?: Parameters<typeof invoice>[3]; qbo?: World["qbo"] } = {}): World => {
+    const base = simple({ invoice: extra.invoice, qbo: { terms: [qboTerm("3", "Net 30")], ...extra.qbo } })
+    return { ...base, autotask: { ...base.autotask, paymentTerms: [paymentTerm(3, "Net 30 Days")], mappingLists: lists } }
+  }
+  const item = (entry: { billingCode?: string; billingCodeId?: number; item: string }) =>
+    config({ items: { map: [{ billingCode: entry.billingCode, billingCodeId: entry.billingCodeId, item: entry.item, source: at("items.yaml", 7) }] } })
+  const alias = (autotask: string, qbo: string) => config({ terms: { aliases: [{ autotask, qbo, source: at("terms.yaml", 4) }] } })
+  const xref = (entry: { companyId?: number; company?: string; customer: string }) =>
+    config({ customers: { crossReferences: [{ companyId: entry.companyId, company: entry.company, customer: entry.customer, source: at("customers.yaml", 9) }] } })
+  const withItems = { items: [qboItem("5", "Managed Services"), qboItem("6", "Backup Monitoring")] }
+
+  // [name, world, config, "error" (the invoice is rejected with it) | "warning" (booked, warned), text expected]
+  const cases: ReadonlyArray<[string, World, Config, "error" | "warning", string]> = [
+    ["a misspelt billing code in items.yaml: its invoices are refused, never given a new item",
+      world(), item({ billingCode: "Managed Servics", item: "Backup Monitoring" }), "error",
+      `mappings/items.yaml:7: billing code "Managed Servics" does not exist in Autotask (closest: "Managed Services"); it most likely means the billing code "Managed Services" of this invoice`],
+    ["a billing code nothing resembles", world(), item({ billingCode: "Quantum Widgets", item: "Backup Monitoring" }), "warning",
+      `mappings/items.yaml:7: billing code "Quantum Widgets" does not exist in Autotask; no invoice of this run needs it`],
+    ["a billing code id that does not exist", world(), item({ billingCodeId: 999, item: "Backup Monitoring" }), "warning",
+      "mappings/items.yaml:7: billing code id 999 does not exist in Autotask"],
+    ["a misspelt QBO item this run uses", world({ qbo: withItems }), item({ billingCode: "Managed Services", item: "Managed Service" }), "error",
+      `maps billing code "Managed Services" to QBO item "Managed Service", which does not exist in QBO (closest: "Managed Services")`],
+    ["a misspelt QBO item no invoice uses", world({ qbo: withItems }), item({ billingCode: "Backup Monitoring", item: "Backup Monitorin" }), "warning",
+      `mappings/items.yaml:7: QBO item "Backup Monitorin" does not exist in QBO (closest: "Backup Monitoring")`],
+    ["an inactive QBO item no invoice uses", world({ qbo: { items: [qboItem("5", "Managed Services"), qboItem("6", "Old", { Active: false })] } }), item({ billingCode: "Backup Monitoring", item: "Old" }), "warning",
+      `mappings/items.yaml:7: QBO item "Old" is inactive in QBO`],
+    ["a misspelt Autotask term in terms.yaml", world({ invoice: { paymentTerm: 3 } }), alias("Net 30 Dayz", "Net 30"), "error",
+      `mappings/terms.yaml:4: payment term "Net 30 Dayz" does not exist in Autotask (closest: "Net 30 Days")`],
+    ["a misspelt QBO term: its invoices lose their terms, said with the closest name", world({ invoice: { paymentTerm: 3 } }), alias("Net 30 Days", "Net 3O"), "warning",
+      `or its alias "Net 3O" (mappings/terms.yaml:4) (closest: "Net 30"), so Autotask invoice id 100 is created without terms`],
+    ["a misspelt company in customers.yaml", world(), xref({ company: "Acme Crop", customer: "Acme Corp" }), "error",
+      `mappings/customers.yaml:9: company "Acme Crop" does not exist in Autotask (closest: "Acme Corp")`],
+    ["a company id that does not exist", world(), xref({ companyId: 999, customer: "Acme Corp" }), "warning", "mappings/customers.yaml:9: company id 999 does not exist in Autotask"],
+    ["a misspelt customer this run uses", world(), xref({ companyId: 1, customer: "Acme Crop" }), "error",
+      `customers.yaml (mappings/customers.yaml:9) maps company "Acme Corp" to QBO customer "Acme Crop", which does not exist in QBO (closest: "Acme Corp")`],
+    ["an income account that does not exist, needed", world({ qbo: { items: [] } }), config({ items: { missing: { create: { incomeAccount: "Servics" } } } }), "error",
+      `income account "Servics" (items.yaml missing.create.incomeAccount) does not exist or is inactive in QBO (closest: "Services")`],
+    ["an income account that does not exist, not needed", world(), config({ items: { missing: { create: { incomeAccount: "Servics" } } } }), "warning",
+      `items.yaml missing.create.incomeAccount: QBO account "Servics" does not exist in QBO (closest: "Services")`],
+    ["a tax rate that does not exist, no taxed invoice", world(), config({ taxes: { us: { taxCode: "Travis Cnty" } } }), "warning",
+      `taxes.yaml us.taxCode: QBO tax rate "Travis Cnty" does not exist in QBO`]
+  ]
+  for (const [name, w, cfg, kind, text] of cases) {
+    it(name, () => {
+      const p = plan(w, cfg)
+      const rejected = p.actions.find((action) => action.type === "invoice.reject")
+      if (kind === "error") {
+        assert.isDefined(rejected, `expected a rejection in ${JSON.stringify(types(p))}`)
+        assert.include(rejected!.reasons.join("\n"), text)
+        assert.notInclude(types(p).join(), "item.create", "no new, wrong item")
+        assert.deepStrictEqual(p.warnings.filter((warning) => warning.code === "mapping-unresolved"), [], "reported once, on the invoice")
+      } else {
+        assert.isUndefined(rejected, JSON.stringify(rejected?.reasons))
+        assert.include(p.warnings.map((warning) => warning.message).join("\n"), text)
+      }
+    })
+  }
+})
+
 describe("plan: terms, classes, memo, e-mail", () => {
   it("matches terms exactly, through an alias, or omits them with a warning", () => {
     const world = (name: string) => simple({ invoice: { paymentTerm: 3 }, autotask: { paymentTerms: [paymentTerm(3, name)] }, qbo: { terms: [qboTerm("3", "Net 30")] } })
