@@ -134,7 +134,7 @@ export const buildConfig = (dir: string, sources: ValidSources, connectionSource
       customers: mappings.customers,
       classes: mappings.classes,
       taxes: mappings.taxes,
-      locations: mappings.locations
+      ...(mappings.locations ? { locations: mappings.locations } : {})
     }
     return {
       name: connection.name,
@@ -197,7 +197,7 @@ const buildSingle = (dir: string, sources: ValidSources): Config => {
     classes: buildClasses(sources.classes),
     taxes: buildTaxes(sources.taxes),
     connections: [],
-    locations: locationsOf(sources)
+    ...locationsOf(sources)
   }
 }
 
@@ -210,8 +210,8 @@ const LOCATED: ReadonlyArray<LocatedSetting> = [
   "taxes.global.defaultTaxCode"
 ]
 
-/** Where each located setting was written (only those written: a default has no line). */
-const locationsOf = (sources: ValidSources): Partial<Record<LocatedSetting, SourceRef>> => {
+/** Where each located setting was written (only those written: a default has no line); nothing when none is. */
+const locationsOf = (sources: ValidSources): { locations?: Partial<Record<LocatedSetting, SourceRef>> } => {
   const found: Partial<Record<LocatedSetting, SourceRef>> = {}
   for (const setting of LOCATED) {
     const [file, ...path] = setting.split(".") as [ConfigFileName, ...Array<string>]
@@ -221,7 +221,7 @@ const locationsOf = (sources: ValidSources): Partial<Record<LocatedSetting, Sour
     const ref = value === undefined ? undefined : sourceRef(source, path, "key")
     if (ref) found[setting] = ref
   }
-  return found
+  return Object.keys(found).length > 0 ? { locations: found } : {}
 }
 
 const buildItems = (source: YamlSource | undefined): ItemsConfig => {

@@ -135,4 +135,15 @@ describe("defaults", () => {
       taxCategory: undefined, taxRegion: "UK", taxCode: "Standard", source: { file: "cfg/taxes.yaml", line: 3, column: 7 }
     })
   })
+
+  it("locate the single-value settings that name a record, when written", () => {
+    const config = checkTexts({
+      items: yaml("missing:", "  policy: create", "  create:", "    incomeAccount: Sales"),
+      classes: yaml("# classes", "default: Managed")
+    }).config
+    assert.deepStrictEqual(config?.locations, {
+      "items.missing.create.incomeAccount": { file: "cfg/items.yaml", line: 4, column: 5 },
+      "classes.default": { file: "cfg/classes.yaml", line: 2, column: 1 }
+    })
+  })
 })
