@@ -54,7 +54,7 @@ export const packageJsonWith = (
   manifest["engines"] = { ...section(manifest, "engines"), node: section(manifest, "engines")["node"] ?? options.node }
   if (pin) manifest[key] = { ...section(manifest, key), atqbo: options.version }
   const note = !pin
-    ? `atqbo stays ${current} (not a registry version)`
+    ? `atqbo stays ${current}, not a registry version`
     : current === undefined || current === options.version
     ? `atqbo pinned to ${options.version}`
     : `atqbo pinned to ${options.version} (was ${current})`

@@ -8,7 +8,7 @@
  * and one install for the whole file (they cost seconds); the CLI runs one at a time.
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
-import { execFile, execFileSync } from "node:child_process"
+import { execFileSync } from "node:child_process"
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises"
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
@@ -19,21 +19,9 @@ import { VERSION } from "../../src/cli/version.ts"
 import { COMMENT_MARKER } from "../../src/render/github.ts"
 import { type Sandbox, startSandbox } from "../../src/sandbox/sandbox.ts"
 import { sandboxEnv } from "../support/cli.ts"
-import { fakeTools, runJob, type Workflow } from "../support/workflowJobs.ts"
+import { fakeTools, runJob, runProcess, type Workflow } from "../support/workflowJobs.ts"
 
-interface Run {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const run = (command: string, args: ReadonlyArray<string>, cwd: string, env: NodeJS.ProcessEnv = npmEnv({ NO_COLOR: "1" })) =>
-  new Promise<Run>((resolve) => {
-    const child = execFile(command, [...args], { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
-      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr })
-    )
-    child.stdin?.end()
-  })
+const run = (command: string, args: ReadonlyArray<string>, cwd: string) => runProcess(command, args, { cwd, env: npmEnv({ NO_COLOR: "1" }) })
 
 const gitStatus = () => {
   try {

@@ -89,13 +89,24 @@ const condition = (raw: Json | undefined, scope: Obj, failed: boolean): boolean 
   return text === "" || truthy(evaluate(text, scope))
 }
 
-const bash = (script: string, cwd: string, env: NodeJS.ProcessEnv) =>
-  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const child = execFile("bash", ["--noprofile", "--norc", "-e", "-c", script], { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+export interface Run {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** A process to completion, with its exit code and output (never rejects). */
+export const runProcess = (command: string, args: ReadonlyArray<string>, options: { readonly cwd?: string; readonly env?: NodeJS.ProcessEnv } = {}) =>
+  new Promise<Run>((resolve) => {
+    const child = execFile(command, [...args], { cwd: options.cwd, env: options.env ?? process.env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
       resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr })
     )
+    // A process that exits before reading its stdin would make this write fail with EPIPE.
+    child.stdin?.on("error", () => undefined)
     child.stdin?.end()
   })
+
+const bash = (script: string, cwd: string, env: NodeJS.ProcessEnv) => runProcess("bash", ["--noprofile", "--norc", "-e", "-c", script], { cwd, env })
 
 /** Runs job `jobName` of `workflow` in `workspace`; `env` is the runner's environment (PATH and the like). */
 export const runJob = async (

@@ -8,14 +8,13 @@
  * and the GitHub API).
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
-import { execFile } from "node:child_process"
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises"
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { parse } from "yaml"
 import { COMMENT_MARKER } from "../../src/render/github.ts"
-import { fakeTools } from "../support/workflowJobs.ts"
+import { fakeTools, type Run, runProcess } from "../support/workflowJobs.ts"
 
 const WORKFLOW_DIR = path.resolve(".github/workflows")
 const ACTION = "action.yml"
@@ -85,23 +84,7 @@ const envSettings = (value: Json, at = ""): Record<string, string> => {
 
 // ---------------------------------------------------------------------------------------------
 
-interface Run {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const run = (command: string, args: ReadonlyArray<string>, options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) =>
-  new Promise<Run>((resolve) => {
-    const child = execFile(command, args, { cwd: options.cwd, env: options.env ?? process.env }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr })
-    })
-    // A process that exits before reading its stdin would make this write fail with EPIPE.
-    child.stdin?.on("error", () => undefined)
-    child.stdin?.end()
-  })
-
-const validate = (file: string) => run(process.execPath, [VALIDATOR, file], { env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } })
+const validate = (file: string) => runProcess(process.execPath, [VALIDATOR, file], { env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } })
 
 describe("workflow linter (@action-validator/cli)", () => {
   it("accepts every workflow in .github/workflows/ and the composite action action.yml", async () => {
@@ -406,7 +389,7 @@ const runStep = async (script: string, env: Record<string, string>, prepare?: (d
   const files = { output: path.join(dir, "output"), summary: path.join(dir, "summary"), gh: path.join(dir, "gh") }
   await writeFile(files.output, "")
   await writeFile(files.summary, "")
-  const result = await run("bash", ["--noprofile", "--norc", "-e", "-c", script], {
+  const result = await runProcess("bash", ["--noprofile", "--norc", "-e", "-c", script], {
     cwd: dir,
     env: {
       PATH: `${bin}:${process.env["PATH"]}`,
