@@ -6,16 +6,19 @@
 import { Console, Effect, Option, Result } from "effect"
 import { Command, Flag } from "effect/cli"
 import { AutotaskReader } from "../autotask/AutotaskClient.ts"
-import type { AtBillingCode, AtPaymentTerm } from "../autotask/model.ts"
+import type { AtBillingCode, AtCompany, AtPaymentTerm } from "../autotask/model.ts"
 import { type Config, formatProblem, validateConfigDir } from "../config/index.ts"
 import {
   type Check,
   classesCheck,
   companyCheck,
+  customerCoverageCheck,
+  doctorContext,
   doctorSummary,
   incomeAccountCheck,
   itemCoverageCheck,
   mappedItemsCheck,
+  mappingReferencesCheck,
   multicurrencyCheck,
   numberingCheck,
   renderChecks,
@@ -27,8 +30,9 @@ import {
 } from "../onboarding/doctorChecks.ts"
 import { configuredRealmId, ENV_OVERRIDES, envValue, tokenStorePath } from "../onboarding/environment.ts"
 import { readTokenStore } from "../qbo/auth/tokenStore.ts"
-import type { QboAccount, QboClass, QboItem, QboTaxCode, QboTerm } from "../qbo/model.ts"
+import type { QboAccount, QboClass, QboCustomer, QboItem, QboNamedParty, QboTaxCode, QboTerm } from "../qbo/model.ts"
 import { QboReader } from "../qbo/QboClient.ts"
+import { readMappingLists } from "../reconcile/mappingLists.ts"
 import { configFlag, dataFlag, sandboxFlag } from "./common.ts"
 import { withReaders } from "./connect.ts"
 import { setExitCode } from "./exitCode.ts"
@@ -102,8 +106,10 @@ const apiChecks = (config: Config, pinnedZone: boolean) =>
         const lists = Result.isSuccess(zone)
           ? yield* Effect.result(Effect.all({
             codes: autotask.query<AtBillingCode>("BillingCodes", active),
-            terms: autotask.query<AtPaymentTerm>("PaymentTerms", active)
-          }, { concurrency: 2 }))
+            terms: autotask.query<AtPaymentTerm>("PaymentTerms", active),
+            companies: autotask.query<AtCompany>("Companies", active),
+            mappingLists: readMappingLists(config)
+          }, { concurrency: 3 }))
           : undefined
         // Last, so the usage it reports includes doctor's own requests.
         const threshold = Result.isSuccess(zone) ? yield* Effect.result(autotask.threshold) : undefined
@@ -118,7 +124,11 @@ const apiChecks = (config: Config, pinnedZone: boolean) =>
             terms: qbo.queryAll<QboTerm>("Term", ALL),
             classes: qbo.queryAll<QboClass>("Class", ALL),
             accounts: qbo.queryAll<QboAccount>("Account", ALL),
-            taxCodes: qbo.queryAll<QboTaxCode>("TaxCode", ALL)
+            taxCodes: qbo.queryAll<QboTaxCode>("TaxCode", ALL),
+            // Customers, vendors and employees share one namespace of names (customer matching and creation).
+            customers: qbo.queryAll<QboCustomer>("Customer", ALL),
+            vendors: qbo.queryAll<QboNamedParty>("Vendor", ALL),
+            employees: qbo.queryAll<QboNamedParty>("Employee", ALL)
           }, { concurrency: 3 }))
           : undefined
         return { company, lists }
@@ -167,15 +177,27 @@ const apiChecks = (config: Config, pinnedZone: boolean) =>
       checks.push(failed("coverage.autotask", "Autotask lists", atLists.failure, autotaskFix))
     }
     if (atLists !== undefined && Result.isSuccess(atLists) && qboReady) {
+      const data = qboLists.success
+      const ctx = doctorContext(config, {
+        realmId: qbo.realmId,
+        preferences: data.preferences,
+        companyInfo: Result.isSuccess(company) ? company.success : undefined,
+        qbo: data,
+        billingCodes: atLists.success.codes,
+        paymentTerms: atLists.success.terms,
+        companies: atLists.success.companies,
+        mappingLists: atLists.success.mappingLists
+      })
       checks.push(
-        termCoverageCheck(config, atLists.success.terms, qboLists.success.terms),
-        itemCoverageCheck(config, atLists.success.codes, qboLists.success.items)
+        mappingReferencesCheck(ctx),
+        termCoverageCheck(ctx, atLists.success.terms),
+        itemCoverageCheck(ctx, atLists.success.codes),
+        customerCoverageCheck(ctx, atLists.success.companies)
       )
     } else {
-      checks.push(
-        skipped("coverage.terms", "Payment terms", "Needs working Autotask and QBO connections."),
-        skipped("coverage.items", "Billing codes", "Needs working Autotask and QBO connections.")
-      )
+      for (const [id, title] of [["mappings.references", "Mapping references"], ["coverage.terms", "Payment terms"], ["coverage.items", "Billing codes"], ["coverage.customers", "Customers"]] as const) {
+        checks.push(skipped(id, title, "Needs working Autotask and QBO connections."))
+      }
     }
     return checks
   })
@@ -243,7 +265,8 @@ export const doctorCommand = Command.make(
   Command.withDescription(
     "Check the configuration, the credentials, the Autotask zone and API usage, the QBO company and its settings " +
       "(custom transaction numbers, class tracking, sales tax, multicurrency) against the configuration, the income " +
-      "account and mapped items, term and billing-code coverage, and the token store. Each finding is pass, warn or " +
+      "account and mapped items, every record the mapping files name (file:line and the closest existing value when one " +
+      "is missing), billing codes, payment terms and companies judged by plan's own checks, and the token store. Each finding is pass, warn or " +
       "fail with the fix; exit 1 if any fails. Reads only."
   ),
   Command.withExamples([

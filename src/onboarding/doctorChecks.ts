@@ -3,13 +3,17 @@
  * QBO, the token store) into pass / warn / fail with an explanation and, unless it passed,
  * the fix. The command gathers the data and renders the result.
  */
-import type { AtBillingCode, AtPaymentTerm, AtThresholdInfo, AtZoneInfo } from "../autotask/model.ts"
+import type { AtBillingCode, AtBillingItem, AtCompany, AtPaymentTerm, AtThresholdInfo, AtZoneInfo } from "../autotask/model.ts"
 import type { Config } from "../config/types.ts"
-import type { QboAccount, QboClass, QboCompanyInfo, QboItem, QboPreferences, QboTaxCode, QboTerm } from "../qbo/model.ts"
+import type { QboAccount, QboClass, QboCompanyInfo, QboItem, QboNamedParty, QboPreferences, QboTaxCode } from "../qbo/model.ts"
 import type { QboTokenRecord } from "../qbo/auth/tokenStore.ts"
-import { indexNamed, isActive } from "../reconcile/context.ts"
-import { NO_QUANTITY_ITEM_TYPES, UNUSABLE_ITEM_TYPES } from "../reconcile/items.ts"
+import { buildContext, hasName, indexNamed, isActive, type PlanContext } from "../reconcile/context.ts"
+import { resolveCustomer } from "../reconcile/customers.ts"
+import { NO_QUANTITY_ITEM_TYPES, resolveItem, UNUSABLE_ITEM_TYPES } from "../reconcile/items.ts"
+import type { AutotaskMappingLists, QboMappingLists } from "../reconcile/mappings.ts"
 import { nameKey } from "../reconcile/names.ts"
+import type { Snapshot } from "../reconcile/snapshot.ts"
+import { matchTerm } from "../reconcile/terms.ts"
 import { closest, looseKey } from "./similarity.ts"
 
 export type CheckStatus = "pass" | "warn" | "fail" | "skip"
@@ -266,83 +270,175 @@ export const mappedItemsCheck = (config: Config, items: ReadonlyArray<QboItem>):
   return check("qbo.mappedItems", "Mapped items", "pass", `All ${plural(new Set(named.map(nameKey)).size, "item")} named in items.yaml exist and can take a quantity.`)
 }
 
-/** Active Autotask terms that neither a QBO term name nor an alias covers. */
-export const termCoverageCheck = (config: Config, paymentTerms: ReadonlyArray<AtPaymentTerm>, terms: ReadonlyArray<QboTerm>): Check => {
-  const index = indexNamed(terms.filter(isActive))
-  const aliases = new Map(config.terms.aliases.map((alias) => [nameKey(alias.autotask), alias.qbo]))
-  const unmatched = paymentTerms.filter((term) => {
-    const target = aliases.get(nameKey(term.name)) ?? term.name
-    return index.get(nameKey(target)) === undefined
-  }).map((term) => term.name)
+/**
+ * The planner's lookups over the lists doctor read, so each check below asks exactly what plan
+ * asks of an invoice (the same resolveItem, matchTerm, resolveCustomer and mapping checks).
+ */
+export interface DoctorLists {
+  readonly realmId: string
+  readonly preferences: QboPreferences
+  readonly companyInfo: QboCompanyInfo | undefined
+  readonly qbo: QboMappingLists & { readonly vendors: ReadonlyArray<QboNamedParty>; readonly employees: ReadonlyArray<QboNamedParty> }
+  /** Active billing codes, payment terms and companies. */
+  readonly billingCodes: ReadonlyArray<AtBillingCode>
+  readonly paymentTerms: ReadonlyArray<AtPaymentTerm>
+  readonly companies: ReadonlyArray<AtCompany>
+  readonly mappingLists: AutotaskMappingLists
+}
+
+export const doctorContext = (config: Config, lists: DoctorLists): PlanContext => {
+  const byId = <A extends { readonly id: number }>(...rows: ReadonlyArray<ReadonlyArray<A> | undefined>) => [...new Map(rows.flatMap((list) => list ?? []).map((row) => [row.id, row])).values()]
+  const snapshot: Snapshot = {
+    window: { since: "", until: "", timeZone: config.sync.timeZone, invoiceIds: undefined, voidsSince: "", paymentsSince: "" },
+    autotask: {
+      invoices: [],
+      billingItems: [],
+      billingCodes: byId(lists.billingCodes, lists.mappingLists.billingCodes),
+      companies: byId(lists.companies, lists.mappingLists.companies),
+      contacts: [],
+      paymentTerms: byId(lists.paymentTerms, lists.mappingLists.paymentTerms),
+      taxCategories: lists.mappingLists.taxCategories ?? [],
+      taxRegions: lists.mappingLists.taxRegions ?? [],
+      paidInvoices: [],
+      mappingLists: lists.mappingLists
+    },
+    qbo: {
+      ...lists.qbo,
+      realmId: lists.realmId,
+      preferences: lists.preferences,
+      companyInfo: lists.companyInfo ?? { Id: "1", SyncToken: "0", CompanyName: "" },
+      invoices: [],
+      creditMemos: [],
+      payments: []
+    }
+  }
+  return buildContext(snapshot, config)
+}
+
+/** Entries of the mapping files that name a record that does not exist or is inactive (plan refuses or warns about each). */
+export const mappingReferencesCheck = (ctx: PlanContext): Check => {
+  const findings = ctx.mappingFindings
+  const id = "mappings.references"
+  const title = "Mapping references"
+  if (findings.length === 0) return check(id, title, "pass", "Every Autotask and QBO record the mapping files name exists and is active.")
+  const failing = findings.filter((finding) => finding.system === "qbo" || finding.state === "missing")
+  const detail = `${findings.length} mapping ${findings.length === 1 ? "entry names" : "entries name"} a record that does not exist or is inactive: ${list(findings.map((finding) => finding.message), 8, false)}.`
+  return check(
+    id,
+    title,
+    failing.length > 0 ? "fail" : "warn",
+    detail,
+    "Fix each name at its file:line (the closest existing value is given), or create or reactivate the record; plan refuses the invoices such an entry was meant for."
+  )
+}
+
+/** Active Autotask terms no QBO term matches (by name or alias), as plan matches them. */
+export const termCoverageCheck = (ctx: PlanContext, paymentTerms: ReadonlyArray<AtPaymentTerm>): Check => {
+  const unmatched = paymentTerms.filter((term) => !matchTerm(term, ctx).ok).map((term) => term.name)
   if (unmatched.length === 0) {
     return check("coverage.terms", "Payment terms", "pass", `All ${plural(paymentTerms.length, "active Autotask payment term")} match a QBO term (by name or alias).`)
   }
   const detail = `${plural(unmatched.length, "active Autotask payment term")} ${unmatched.length === 1 ? "matches" : "match"} no QBO term: ${list(unmatched)}.`
   const fix = "Alias them in terms.yaml (`atqbo import` proposes aliases) or create the terms in QBO."
-  return config.terms.unmatched === "fail"
+  return ctx.config.terms.unmatched === "fail"
     ? check("coverage.terms", "Payment terms", "fail", `${detail} With unmatched: fail, their invoices fail.`, fix)
-    : check("coverage.terms", "Payment terms", "warn", `${detail} Their invoices get no terms (unmatched: omit).`, fix)
+    : check("coverage.terms", "Payment terms", "warn", `${detail} Their invoices get no terms (unmatched: omit); QBO dates them by the customer's or company's default term.`, fix)
 }
 
+/** A line of `code` as plan would see it (resolveItem looks at the code, the line only for its label). */
+const sampleLine = (code: AtBillingCode): AtBillingItem => ({
+  id: 0,
+  invoiceID: null,
+  billingCodeID: code.id,
+  billingItemType: 1,
+  quantity: 1,
+  rate: 0,
+  extendedPrice: 0
+})
+
 /**
- * Active billing codes against QBO items: codes whose same-named item cannot be used (a
- * category, a discount…: their invoices fail), codes without an item (judged by the
- * missing-item policy), and, with policy `create`, codes that would get a near-duplicate of
- * an existing item ("After-Hours Labor" next to "After Hours Labor").
+ * Active billing codes against QBO items, resolved as plan resolves a line: codes whose
+ * invoices plan refuses (an item that cannot be used, a name QBO refuses, policy fail…), codes
+ * on the fallback item, and, with policy `create`, codes that would get a near-duplicate of an
+ * existing item ("After-Hours Labor" next to "After Hours Labor").
  */
-export const itemCoverageCheck = (config: Config, codes: ReadonlyArray<AtBillingCode>, items: ReadonlyArray<QboItem>): Check => {
-  const index = indexNamed(items)
-  const usable = items.filter((item) => isActive(item) && !UNUSABLE_ITEM_TYPES.has(item.Type) && !NO_QUANTITY_ITEM_TYPES.has(item.Type))
-  const { map, matchField, missing } = config.items
-  const unusable: Array<string> = []
-  const unmatched: Array<string> = []
+export const itemCoverageCheck = (ctx: PlanContext, codes: ReadonlyArray<AtBillingCode>): Check => {
+  const { matchField, missing } = ctx.config.items
+  const usable = ctx.snapshot.qbo.items.filter((item) => isActive(item) && !UNUSABLE_ITEM_TYPES.has(item.Type) && !NO_QUANTITY_ITEM_TYPES.has(item.Type))
+  const refused: Array<string> = []
+  const created: Array<string> = []
+  const fallback: Array<string> = []
   const nearDuplicates: Array<string> = []
   for (const code of codes) {
-    const mapped = map.find((entry) => entry.billingCodeId === code.id) ??
-      map.find((entry) => entry.billingCode !== undefined && nameKey(entry.billingCode) === nameKey(code.name))
-    if (mapped !== undefined) continue // mappedItemsCheck judges the mapped items
-    const raw = matchField === "name" ? code.name : code.externalNumber
-    const value = raw === null || raw === undefined ? "" : String(raw).trim()
-    const item = value === "" ? undefined : index.get(nameKey(value))
-    if (item !== undefined) {
-      if (!isActive(item)) unusable.push(`"${code.name}" (QBO item "${item.Name}" is inactive)`)
-      else if (UNUSABLE_ITEM_TYPES.has(item.Type) || NO_QUANTITY_ITEM_TYPES.has(item.Type)) unusable.push(`"${code.name}" (QBO item "${item.Name}" is a ${item.Type})`)
-      continue
+    const resolved = resolveItem(code, sampleLine(code), ctx)
+    if (!resolved.ok) {
+      refused.push(`"${code.name}" (${resolved.reason})`)
+    } else if (resolved.target.kind === "create") {
+      created.push(code.name)
+      const near = closest(resolved.target.name, usable, (candidate) => candidate.Name, looseKey)
+      if (near?.kind === "close") nearDuplicates.push(`"${code.name}" ≈ "${near.candidate.Name}"`)
+    } else if (NO_QUANTITY_ITEM_TYPES.has(resolved.target.item.Type)) {
+      refused.push(`"${code.name}" (QBO item "${resolved.target.item.Name}" is a ${resolved.target.item.Type} item, which cannot take a quantity and rate)`)
+    } else if (missing.policy === "fallback" && nameKey(resolved.target.item.Name) === nameKey(missing.fallbackItem ?? "")) {
+      fallback.push(code.name)
     }
-    unmatched.push(code.name)
-    const near = value === "" ? undefined : closest(value, usable, (candidate) => candidate.Name, looseKey)
-    if (near?.kind === "close") nearDuplicates.push(`"${code.name}" ≈ "${near.candidate.Name}"`)
   }
-  const fix = "Map them in items.yaml (`atqbo import` proposes mappings and shows close matches) or create the items in QBO."
-  if (unusable.length > 0) {
+  if (refused.length > 0) {
     return check(
       "coverage.items",
       "Billing codes",
       "fail",
-      `${plural(unusable.length, "active billing code")} match${unusable.length === 1 ? "es" : ""} a QBO item that invoice lines cannot use, so their invoices fail: ${list(unusable, 5, false)}.`,
-      "Map those billing codes in items.yaml to active Service or NonInventory items."
+      `${plural(refused.length, "active billing code")} cannot be booked, so plan refuses their invoices: ${list(refused, 5, false)}.`,
+      "Map those billing codes in items.yaml to active Service or NonInventory items (or rename them in Autotask)."
     )
   }
-  if (unmatched.length === 0) {
+  const fix = "Map them in items.yaml (`atqbo import` proposes mappings and shows close matches) or create the items in QBO."
+  if (fallback.length > 0) {
+    return check("coverage.items", "Billing codes", "warn", `${plural(fallback.length, "active billing code")} ${fallback.length === 1 ? "has" : "have"} no QBO item: ${list(fallback)}. Their lines use the fallback item "${missing.fallbackItem ?? ""}".`, fix)
+  }
+  if (created.length === 0) {
     return check("coverage.items", "Billing codes", "pass", `All ${plural(codes.length, "active billing code")} have a usable QBO item (by ${matchField} or mapping).`)
   }
-  const detail = `${plural(unmatched.length, "active billing code")} ${unmatched.length === 1 ? "has" : "have"} no QBO item: ${list(unmatched)}.`
-  switch (missing.policy) {
-    case "fail":
-      return check("coverage.items", "Billing codes", "fail", `${detail} With missing.policy: fail, invoices using them fail.`, fix)
-    case "fallback":
-      return check("coverage.items", "Billing codes", "warn", `${detail} Their lines use the fallback item "${missing.fallbackItem ?? ""}".`, fix)
-    case "create":
-      return nearDuplicates.length > 0
-        ? check(
-          "coverage.items",
-          "Billing codes",
-          "warn",
-          `${detail} apply would create them (missing.policy: create), including near-duplicates of existing items: ${list(nearDuplicates, 5, false)}.`,
-          "Map the near-duplicates to the existing items in items.yaml (`atqbo import` proposes exactly that)."
-        )
-        : check("coverage.items", "Billing codes", "pass", `${detail} apply creates ${unmatched.length === 1 ? "it" : "them"} when an invoice uses ${unmatched.length === 1 ? "it" : "them"} (missing.policy: create).`)
+  const detail = `${plural(created.length, "active billing code")} ${created.length === 1 ? "has" : "have"} no QBO item: ${list(created)}.`
+  return nearDuplicates.length > 0
+    ? check(
+      "coverage.items",
+      "Billing codes",
+      "warn",
+      `${detail} apply would create them (missing.policy: create), including near-duplicates of existing items: ${list(nearDuplicates, 5, false)}.`,
+      "Map the near-duplicates to the existing items in items.yaml (`atqbo import` proposes exactly that)."
+    )
+    : check("coverage.items", "Billing codes", "pass", `${detail} apply creates ${created.length === 1 ? "it" : "them"} when an invoice uses ${created.length === 1 ? "it" : "them"} (missing.policy: create).`)
+}
+
+/** Active companies resolved to QBO customers as plan resolves an invoice's company: those plan would refuse. */
+export const customerCoverageCheck = (ctx: PlanContext, companies: ReadonlyArray<AtCompany>): Check => {
+  const refused: Array<string> = []
+  let created = 0
+  for (const company of companies) {
+    if (!hasName(company)) {
+      refused.push(`company ${company.id} (it has no name)`)
+      continue
+    }
+    const resolved = resolveCustomer(company, ctx)
+    if (!resolved.ok) refused.push(`"${company.companyName}" (${resolved.reason})`)
+    else if (resolved.target.kind === "create") created += 1
   }
+  if (refused.length > 0) {
+    return check(
+      "coverage.customers",
+      "Customers",
+      "fail",
+      `${refused.length} active Autotask ${refused.length === 1 ? "company" : "companies"} cannot be matched to a QBO customer, so plan refuses their invoices: ${list(refused, 5, false)}.`,
+      "Cross-reference them in customers.yaml (`atqbo import` proposes cross-references), or fix the names in Autotask or QBO."
+    )
+  }
+  return check(
+    "coverage.customers",
+    "Customers",
+    "pass",
+    `All ${companies.length} active Autotask ${companies.length === 1 ? "company" : "companies"} match a QBO customer${created > 0 ? ` or can be created (${created})` : ""}.`
+  )
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ describe("atqbo doctor", () => {
         const bad = yield* Effect.promise(() =>
           writeDataset(path.join(cwd, "bad"), {
             preferences: { AccountingInfoPrefs: { ClassTrackingPerTxn: true, ClassTrackingPerTxnLine: false } },
-            sandboxYaml: "autotask:\n  limits:\n    hourlyThreshold: 6\n    thresholdLatency: false\n"
+            sandboxYaml: "autotask:\n  limits:\n    hourlyThreshold: 8\n    thresholdLatency: false\n"
           })
         )
         const ok = yield* writeScaffold(path.join(cwd, "ok"))
@@ -38,7 +38,7 @@ describe("atqbo doctor", () => {
         yield* edit(path.join(ok, "items.yaml"), "map: []", "map:\n  - billingCode: Hardware\n    item: Onsite Labor")
         const broken = yield* writeScaffold(path.join(cwd, "broken"))
         yield* edit(path.join(broken, "atqbo.yaml"), "    mode: qbo ", "    mode: autotask ")
-        yield* edit(path.join(broken, "items.yaml"), "map: []", "map:\n  - billingCode: Remote Support\n    item: Hardware")
+        yield* edit(path.join(broken, "items.yaml"), "map: []", "map:\n  - billingCode: Remote Support\n    item: Hardware\n  - billingCode: Backup Monitorng\n    item: Remote Support")
         yield* edit(path.join(broken, "items.yaml"), "incomeAccount: Services", "incomeAccount: Consulting Income")
         yield* edit(path.join(broken, "terms.yaml"), "unmatched: omit", "unmatched: fail")
         yield* edit(path.join(broken, "classes.yaml"), "# default: Managed Services", "default: Projects")
@@ -63,15 +63,17 @@ describe("atqbo doctor", () => {
           "qbo.multicurrency": "pass",
           "qbo.incomeAccount": "pass",
           "qbo.mappedItems": "pass",
+          "mappings.references": "pass",
           "coverage.terms": "warn",
           "coverage.items": "warn",
+          "coverage.customers": "pass",
           "qbo.tokenStore": "skip"
         })
         const items = report.checks.find((check) => check.id === "coverage.items")!
         assert.include(items.detail, "near-duplicates of existing items: \"After-Hours Labor\" ≈ \"After Hours Labor\", \"Onsite Labour\" ≈ \"Onsite Labor\"")
         assert.include(items.fix, "atqbo import")
         assert.include(report.checks.find((check) => check.id === "qbo.company")!.detail, "\"Sandbox Company_US_1\"")
-        assert.strictEqual(report.summary, "Doctor: 10 passed, 3 warnings, 0 failed, 1 skipped.")
+        assert.strictEqual(report.summary, "Doctor: 12 passed, 3 warnings, 0 failed, 1 skipped.")
 
         assert.strictEqual(sick.code, 1, sick.stderr)
         const line = (status: string, title: string) => new RegExp(`^\\[${status}\\] ${title} +(.+)\\n +fix: (.+)$`, "m")
@@ -82,13 +84,15 @@ describe("atqbo doctor", () => {
         assert.match(sick.stdout, line("FAIL", "Mapped items"))
         assert.match(sick.stdout, line("FAIL", "Payment terms"))
         assert.match(sick.stdout, line("FAIL", "Billing codes"))
+        assert.match(sick.stdout, line("FAIL", "Mapping references"))
+        assert.match(sick.stdout, /broken\/items\.yaml:\d+: billing code "Backup Monitorng" does not exist in Autotask \(closest: "Backup Monitoring"\)/)
         assert.match(sick.stdout, line("warn", "Autotask API usage"))
         assert.include(sick.stdout, "Custom transaction numbers\" is off")
         assert.include(sick.stdout, "classes.yaml names \"Projects\", which is not an active QBO class")
         assert.include(sick.stdout, "income account \"Consulting Income\"")
         assert.include(sick.stdout, "\"Hardware\" is a category, not a product or service")
-        assert.include(sick.stdout, "3 of 6 requests used")
-        assert.match(sick.stdout, /^Doctor: \d+ passed, \d+ warnings?, 6 failed, 1 skipped\.$/m)
+        assert.include(sick.stdout, "5 of 8 requests used")
+        assert.match(sick.stdout, /^Doctor: \d+ passed, \d+ warnings?, 7 failed, 1 skipped\.$/m)
       })
     ))
 })

@@ -7,8 +7,14 @@ import type { AtBillingCode, AtCompany, AtPaymentTerm } from "../../src/autotask
 import { checkConfig } from "../../src/config/checkConfig.ts"
 import { CONFIG_FILES } from "../../src/config/files.ts"
 import {
+  type Check,
   classesCheck,
+  customerCoverageCheck,
+  doctorContext,
+  type DoctorLists,
   itemCoverageCheck,
+  mappingReferencesCheck,
+  termCoverageCheck,
   numberingCheck,
   renderChecks,
   thresholdCheck,
@@ -18,6 +24,8 @@ import { proposeImport, renderMatchReport } from "../../src/onboarding/importPro
 import { closest, companyKey, keysAreClose, levenshtein, looseKey, termKey } from "../../src/onboarding/similarity.ts"
 import { configTemplates } from "../../src/onboarding/templates.ts"
 import type { QboCustomer, QboItem, QboTerm } from "../../src/qbo/model.ts"
+import type { Config } from "../../src/config/types.ts"
+import type { AutotaskMappingLists } from "../../src/reconcile/mappings.ts"
 import { config } from "../support/fixtures.ts"
 
 describe("close matches", () => {
@@ -58,6 +66,35 @@ const qboTerm = (Id: string, Name: string, DueDays: number): QboTerm => ({ Id, S
 const customer = (Id: string, DisplayName: string, Active = true): QboCustomer => ({ Id, SyncToken: "0", DisplayName, Active })
 
 /** Checks proposal texts together with the scaffold's other files, as `validate` would. */
+/** What doctor read, with nothing in it unless given. */
+const lists = (extra: {
+  items?: ReadonlyArray<QboItem>
+  terms?: ReadonlyArray<QboTerm>
+  customers?: ReadonlyArray<QboCustomer>
+  vendors?: ReadonlyArray<{ Id: string; SyncToken: string; DisplayName: string }>
+  billingCodes?: ReadonlyArray<AtBillingCode>
+  companies?: ReadonlyArray<AtCompany>
+  mappingLists?: AutotaskMappingLists
+}): DoctorLists => ({
+  realmId: "1",
+  preferences: { Id: "1", SyncToken: "0" },
+  companyInfo: undefined,
+  qbo: {
+    items: extra.items ?? [],
+    terms: extra.terms ?? [],
+    customers: extra.customers ?? [],
+    classes: [],
+    taxCodes: [],
+    accounts: [{ Id: "79", SyncToken: "0", Name: "Services", AccountType: "Income", Active: true }],
+    vendors: extra.vendors ?? [],
+    employees: []
+  },
+  billingCodes: extra.billingCodes ?? [],
+  paymentTerms: [],
+  companies: extra.companies ?? [],
+  mappingLists: extra.mappingLists ?? {}
+})
+
 const validate = (files: Record<string, string>) => {
   const templates = configTemplates("../schemas")
   return checkConfig({
@@ -171,11 +208,43 @@ describe("doctor checks", () => {
 
   it("fails billing codes whose same-named item is a category, warns near-duplicates", () => {
     const items = [item("1", "Hardware", "Category"), item("2", "After Hours Labor")]
-    assert.strictEqual(itemCoverageCheck(config(), [code(1, "Hardware")], items).status, "fail")
-    const near = itemCoverageCheck(config(), [code(2, "After-Hours Labor")], items)
+    const coverage = (cfg: Config, codes: ReadonlyArray<AtBillingCode>) => itemCoverageCheck(doctorContext(cfg, lists({ items, billingCodes: codes })), codes)
+    assert.strictEqual(coverage(config(), [code(1, "Hardware")]).status, "fail")
+    const near = coverage(config(), [code(2, "After-Hours Labor")])
     assert.strictEqual(near.status, "warn")
     assert.include(near.detail, "\"After-Hours Labor\" ≈ \"After Hours Labor\"")
-    assert.strictEqual(itemCoverageCheck(config({ items: { missing: { policy: "fail" } } }), [code(3, "Other")], items).status, "fail")
+    assert.strictEqual(coverage(config({ items: { missing: { policy: "fail" } } }), [code(3, "Other")]).status, "fail")
+  })
+
+  // Doctor runs plan's own resolvers: whatever plan refuses for an invoice, doctor fails before it.
+  it("fails what plan would refuse: a billing code, term or company QBO cannot take, with plan's reason", () => {
+    const cases: ReadonlyArray<[string, Check, RegExp]> = [
+      ["a colon in a billing code name (policy create)", itemCoverageCheck(doctorContext(config(), lists({ billingCodes: [code(1, "Labor: Remote")] })), [code(1, "Labor: Remote")]),
+        /"Labor: Remote" \(cannot create an item for billing code "Labor: Remote": the item name "Labor: Remote" contains a colon/],
+      ["a company whose name a QBO vendor holds", customerCoverageCheck(doctorContext(config(), lists({ companies: [company(1, "Books by Bessie")], vendors: [{ Id: "50", SyncToken: "0", DisplayName: "Books by Bessie" }] })), [company(1, "Books by Bessie")]),
+        /"Books by Bessie" \(cannot create customer "Books by Bessie": a QBO vendor already uses that name/],
+      ["a company matching two customers", customerCoverageCheck(doctorContext(config({ customers: { normalize: { ignoreSuffixes: ["LLC", "Inc"] } } }), lists({ customers: [customer("1", "Acme"), customer("2", "Acme LLC")] })), [company(1, "Acme Inc")]),
+        /matches several QBO customers/],
+      ["a nameless company", customerCoverageCheck(doctorContext(config(), lists({})), [{ id: 9, companyName: null as never, isActive: true }]), /company 9 \(it has no name\)/],
+      ["an unmatched term under unmatched: fail", termCoverageCheck(doctorContext(config({ terms: { unmatched: "fail" } }), lists({ terms: [qboTerm("3", "Net 30", 30)] })), [term(4, "Net 45", 45)]),
+        /matches no QBO term: "Net 45"\. With unmatched: fail/]
+    ]
+    for (const [name, result, detail] of cases) {
+      assert.strictEqual(result.status, "fail", name)
+      assert.match(result.detail, detail, name)
+    }
+    const aliased = termCoverageCheck(doctorContext(config({ terms: { aliases: [{ autotask: "Net 30 Days", qbo: "Net 30", source: undefined }] } }), lists({ terms: [qboTerm("3", "Net 30", 30)] })), [term(1, "Net 30 Days", 30)])
+    assert.strictEqual(aliased.status, "pass")
+  })
+
+  it("fails mapping entries that point at nothing, with file:line and the closest existing value", () => {
+    const source = { file: "mappings/items.yaml", line: 7, column: 5 }
+    const cfg = config({ items: { map: [{ billingCode: "Managed Servics", billingCodeId: undefined, item: "Managed Service", source }] } })
+    const result = mappingReferencesCheck(doctorContext(cfg, lists({ items: [item("1", "Managed Services")], mappingLists: { billingCodes: [code(10, "Managed Services")] } })))
+    assert.strictEqual(result.status, "fail")
+    assert.include(result.detail, `mappings/items.yaml:7: billing code "Managed Servics" does not exist in Autotask (closest: "Managed Services")`)
+    assert.include(result.detail, `mappings/items.yaml:7: QBO item "Managed Service" does not exist in QBO (closest: "Managed Services")`)
+    assert.strictEqual(mappingReferencesCheck(doctorContext(config(), lists({}))).status, "pass")
   })
 
   it("reads the refresh token's expiry from the token store", () => {
