@@ -10,7 +10,7 @@ export interface BenchConfig {
 }
 
 /** Safety limits high enough for any generated dataset (the bench measures, it does not gate). */
-export const GENEROUS_LIMITS = "limits:\n  maxNewCustomers: 100000\n  maxNewItems: 100000\n  maxInvoices: 1000000\n  maxVoids: 100000"
+export const GENEROUS_LIMITS = "limits:\n  maxNewCustomers: 100000\n  maxNewItems: 100000\n  maxInvoices: 1000000\n  maxVoids: 100000\n  maxEmails: 100000\n  maxAutotaskUpdates: 1000000"
 
 export const writeBenchConfig = async (
   realmId: string,

@@ -2,40 +2,33 @@
  * `atqbo apply [PLANFILE]`: re-observe, re-plan and execute. With a saved plan, only when
  * the fresh plan's checksum equals the saved one; without, after showing the plan and asking
  * (or `--auto-approve`). Safety limits are checked before any write. All of it runs under the
- * apply lease of each QBO company (src/cli/lease.ts): one apply at a time per company.
+ * apply lease of each QBO company (src/cli/lease.ts): one apply at a time per company. A
+ * failure before the first write is notified like one after it; rejections are journalled,
+ * notified and annotated whether or not anything else is written.
  */
 import { randomUUID } from "node:crypto"
 import { appendFile } from "node:fs/promises"
 import { createInterface } from "node:readline/promises"
 import { Console, Data, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
+import type { Config, NotificationsConfig } from "../config/types.ts"
 import { hasChanges, type Plan } from "../domain/plan.ts"
+import type { ApplyReport } from "../domain/report.ts"
 import { applyAll } from "../reconcile/applyAll.ts"
-import { connectionPlan } from "../reconcile/connections.ts"
 import { Journal } from "../reconcile/journal.ts"
 import { makePlanAll } from "../reconcile/makePlan.ts"
-import { notify } from "../reconcile/notify.ts"
+import { deliver, type Delivery, failureNotice, notify } from "../reconcile/notify.ts"
 import { PlanFileInvalid, readPlanFile } from "../reconcile/planFile.ts"
-import { limitViolations, type LimitViolation, SafetyLimitExceeded } from "../reconcile/safety.ts"
-import { addressChanges, countChanges, StalePlan } from "../reconcile/stale.ts"
+import { SafetyLimitExceeded } from "../reconcile/safety.ts"
+import { staleness } from "../reconcile/stale.ts"
 import { annotationLines, applyAnnotations, applySummary, planAnnotations } from "../render/github.ts"
 import { renderReportText } from "../render/report.ts"
 import { renderText } from "../render/text.ts"
-import type { Config } from "../config/types.ts"
 import { configFlag, InvalidInput, loadConfig, planningFlags, scopeFlagsGiven, windowRequest } from "./common.ts"
 import { withCompanyWriters } from "./connect.ts"
 import { breakLease, underLease } from "./lease.ts"
 import { setExitCode } from "./exitCode.ts"
 import { VERSION } from "./version.ts"
-
-/** Safety limits per QBO company: each connection has its own. */
-const violationsOf = (plan: Plan, config: Config): ReadonlyArray<LimitViolation> =>
-  plan.connections
-    ? plan.connections.flatMap((connection) => {
-      const limits = config.connections.find((entry) => entry.name === connection.name)?.config.limits ?? config.limits
-      return limitViolations(connectionPlan(plan, connection.name), limits).map((violation) => ({ ...violation, what: `${violation.what} in connection ${connection.name}` }))
-    })
-    : limitViolations(plan, config.limits)
 
 export class NotConfirmed extends Data.TaggedError("NotConfirmed")<{ readonly message: string }> {}
 
@@ -52,6 +45,85 @@ const confirm = Effect.fn("confirm")(function*() {
     return text.trim()
   })
   if (answer !== "yes") return yield* new NotConfirmed({ message: "apply cancelled; nothing was written." })
+})
+
+const reportDeliveries = (deliveries: ReadonlyArray<Delivery>) =>
+  Effect.forEach(deliveries, (delivery) =>
+    Console.error(`${delivery.ok ? "notified" : "warning: notification failed"} (${delivery.channel}): ${delivery.detail}`), { discard: true })
+
+/** The QBO company (or companies) a configuration targets, for a notice. */
+const companiesOf = (config: Config): string =>
+  config.connections.length > 0 ? config.connections.map((connection) => connection.name).join(", ") : config.qbo.realmId ?? "from the environment"
+
+/** A saved plan applies only to the companies it was made for, and only while it is fresh. */
+const checkSaved = (saved: Plan, plan: Plan, file: string) =>
+  Effect.gen(function*() {
+    const companies = (p: Plan) => p.connections ? p.connections.map((c) => `${c.name}=${c.realmId}`).join(", ") : p.realmId
+    if (companies(saved) !== companies(plan)) {
+      return yield* new PlanFileInvalid({
+        file,
+        message: `refusing the saved plan: it was made for QBO company ${companies(saved)}, but this configuration targets ${companies(plan)}; nothing was written. Plan again with this configuration.`
+      })
+    }
+    const stale = staleness(saved, plan)
+    if (stale) return yield* stale
+  })
+
+/** What apply tells after running: annotations and job summary (GitHub), the report, notifications. */
+const present = (plan: Plan, report: ApplyReport, format: "text" | "github", notifications: NotificationsConfig) =>
+  Effect.gen(function*() {
+    if (format === "github") {
+      // Failures and rejections, then the plan's warnings (drift seen by the schedule).
+      const warnings = planAnnotations(plan).filter((annotation) => annotation.level === "warning")
+      for (const line of annotationLines([...applyAnnotations(report), ...warnings])) yield* Console.log(line)
+      const summaryFile = process.env.GITHUB_STEP_SUMMARY
+      if (summaryFile) yield* Effect.promise(() => appendFile(summaryFile, applySummary(report), "utf8"))
+    }
+    yield* Console.log(`\n${renderReportText(report).trimEnd()}`)
+    yield* reportDeliveries(yield* notify(notifications, plan, report))
+  })
+
+interface ApplyFlags {
+  readonly planFile: Option.Option<string>
+  readonly autoApprove: boolean
+  readonly force: boolean
+  readonly format: "text" | "github"
+  readonly since: Option.Option<string>
+  readonly until: Option.Option<string>
+  readonly invoice: ReadonlyArray<number>
+  readonly connection: Option.Option<string>
+  readonly sandbox: boolean
+  readonly data: Option.Option<string>
+}
+
+const applyWith = Effect.fnUntraced(function*(flags: ApplyFlags, config: Config, runId: string) {
+  const file = Option.getOrUndefined(flags.planFile)
+  const saved = file === undefined ? undefined : yield* readPlanFile(file, VERSION)
+  const request = saved
+    ? { since: saved.window.since, until: saved.window.until, invoiceIds: saved.window.invoiceIds ?? undefined, explicitDates: saved.window.explicitDates }
+    : yield* windowRequest(flags, config)
+  // A saved plan of one connection (made with --connection) is re-planned the same way.
+  const only = Option.getOrUndefined(flags.connection) ??
+    (saved?.connections?.length === 1 && config.connections.length > 1 ? saved.connections[0]!.name : undefined)
+  // Everything from the first read to the last write happens under the companies' leases.
+  yield* withCompanyWriters(config, { sandbox: flags.sandbox, data: flags.data }, (connected) =>
+    underLease(connected, only, runId, Effect.gen(function*() {
+      const plan: Plan = yield* makePlanAll(connected, request, VERSION, only)
+      if (saved) yield* checkSaved(saved, plan, file!)
+      else {
+        yield* Console.log(renderText(plan, { verbose: false }).trimEnd())
+        if (plan.actions.length === 0) return yield* Console.log("\nNothing to apply.")
+        // Rejections that write nothing need no confirmation, but are still journalled,
+        // notified and annotated below: an invoice that cannot be synced is always told.
+        if (!hasChanges(plan)) yield* Console.log("\nNothing to write; recording the rejected invoices.")
+        else if (!flags.autoApprove) yield* confirm()
+      }
+      if (plan.overLimits.length > 0 && !flags.force) return yield* new SafetyLimitExceeded({ violations: plan.overLimits })
+
+      const report = yield* applyAll(plan, { runId }).pipe(Effect.provide(Journal.file(connected.journal.dir, runId, new Date())))
+      yield* present(plan, report, flags.format, connected.notifications)
+      yield* setExitCode(report.counts.failed > 0 ? 1 : 0)
+    })))
 })
 
 export const applyCommand = Command.make(
@@ -82,57 +154,17 @@ export const applyCommand = Command.make(
       return yield* withCompanyWriters(config, { sandbox: flags.sandbox, data: flags.data }, (connected) =>
         breakLease(connected, Option.getOrUndefined(flags.connection), leaseId, runId))
     }
-    const saved = Option.isSome(flags.planFile) ? yield* readPlanFile(flags.planFile.value) : undefined
-    const request = saved
-      ? { since: saved.window.since, until: saved.window.until, invoiceIds: saved.window.invoiceIds ?? undefined }
-      : yield* windowRequest(flags, config)
-
-    // A saved plan of one connection (made with --connection) is re-planned the same way.
-    const only = Option.getOrUndefined(flags.connection) ??
-      (saved?.connections?.length === 1 && config.connections.length > 1 ? saved.connections[0]!.name : undefined)
-    // Everything from the first read to the last write happens under the companies' leases.
-    yield* withCompanyWriters(config, { sandbox: flags.sandbox, data: flags.data }, (connected) =>
-      underLease(connected, only, runId, Effect.gen(function*() {
-        const plan: Plan = yield* makePlanAll(connected, request, VERSION, only)
-        if (saved) {
-          const companies = (p: Plan) => p.connections ? p.connections.map((c) => `${c.name}=${c.realmId}`).join(", ") : p.realmId
-          if (companies(saved) !== companies(plan)) {
-            return yield* new PlanFileInvalid({
-              file: flags.planFile.pipe(Option.getOrElse(() => "")),
-              message: `refusing the saved plan: it was made for QBO company ${companies(saved)}, but this configuration targets ${companies(plan)}; nothing was written. Plan again with this configuration.`
-            })
-          }
-          if (saved.checksum !== plan.checksum) {
-            const { added, removed } = addressChanges(saved, plan)
-            return yield* new StalePlan({ savedChecksum: saved.checksum, freshChecksum: plan.checksum, changes: countChanges(saved, plan), added, removed })
-          }
-        } else {
-          yield* Console.log(renderText(plan, { verbose: false }).trimEnd())
-          if (!hasChanges(plan)) {
-            yield* Console.log("\nNothing to apply.")
-            return
-          }
-          if (!flags.autoApprove) yield* confirm()
-        }
-        const violations = violationsOf(plan, connected)
-        if (violations.length > 0 && !flags.force) return yield* new SafetyLimitExceeded({ violations })
-
-        const report = yield* applyAll(plan, { runId }).pipe(
-          Effect.provide(Journal.file(connected.journal.dir, runId, new Date()))
-        )
-        if (flags.format === "github") {
-          // Failures and rejections, then the plan's warnings (drift seen by the schedule).
-          const warnings = planAnnotations(plan).filter((annotation) => annotation.level === "warning")
-          for (const line of annotationLines([...applyAnnotations(report), ...warnings])) yield* Console.log(line)
-          const summaryFile = process.env.GITHUB_STEP_SUMMARY
-          if (summaryFile) yield* Effect.promise(() => appendFile(summaryFile, applySummary(report), "utf8"))
-        }
-        yield* Console.log(`\n${renderReportText(report).trimEnd()}`)
-        for (const delivery of yield* notify(connected.notifications, plan, report)) {
-          yield* Console.error(`${delivery.ok ? "notified" : "warning: notification failed"} (${delivery.channel}): ${delivery.detail}`)
-        }
-        yield* setExitCode(report.counts.failed > 0 ? 1 : 0)
-      })))
+    // From here on, a failure before the first write (credentials, a stale or edited plan, a
+    // safety limit, a held lease) is told like one after it. Not for a sandbox run, nor for a
+    // refusal the person at the terminal caused and sees (flags, no confirmation).
+    const notifications: NotificationsConfig = flags.sandbox ? { webhook: undefined, email: undefined } : config.notifications
+    yield* applyWith(flags, config, runId).pipe(
+      Effect.tapError((error) =>
+        error instanceof NotConfirmed || error instanceof InvalidInput
+          ? Effect.void
+          : deliver(notifications, failureNotice(companiesOf(config), error.message)).pipe(Effect.flatMap(reportDeliveries))
+      )
+    )
   })
 ).pipe(
   Command.withDescription(

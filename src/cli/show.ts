@@ -3,6 +3,7 @@ import { Console, Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { readPlanFile } from "../reconcile/planFile.ts"
 import { PLAN_FORMATS, renderPlan } from "../render/index.ts"
+import { VERSION } from "./version.ts"
 
 export const showCommand = Command.make(
   "show",
@@ -11,11 +12,11 @@ export const showCommand = Command.make(
     format: Flag.Literals("format", PLAN_FORMATS).pipe(Flag.withDescription("text, markdown or json"), Flag.withDefault("text")),
     verbose: Flag.Boolean("verbose").pipe(Flag.withDescription("Show every field and line"), Flag.withDefault(false))
   },
-  Effect.fn(function*(flags) {
-    const plan = yield* readPlanFile(flags.planFile)
+  Effect.fn("show")(function*(flags) {
+    const plan = yield* readPlanFile(flags.planFile, VERSION)
     yield* Console.log(renderPlan(plan, flags.format, { verbose: flags.verbose }).trimEnd())
   })
 ).pipe(
-  Command.withDescription("Render a saved plan (no network, no credentials)."),
+  Command.withDescription("Render a saved plan (no network, no credentials). A plan file edited after `atqbo plan` wrote it is refused: what `show` prints is what was planned."),
   Command.withExamples([{ command: "atqbo show plan.json --format markdown", description: "The plan as a PR comment would show it" }])
 )

@@ -184,6 +184,7 @@ const buildSingle = (dir: string, sources: ValidSources): Config => {
         host: notifications.email.host ?? "",
         port: notifications.email.port ?? EMAIL_NOTIFICATION_DEFAULTS.port,
         secure: notifications.email.secure ?? EMAIL_NOTIFICATION_DEFAULTS.secure,
+        allowInsecureAuth: notifications.email.allowInsecureAuth ?? EMAIL_NOTIFICATION_DEFAULTS.allowInsecureAuth,
         usernameEnv: notifications.email.usernameEnv,
         passwordEnv: notifications.email.passwordEnv,
         from: notifications.email.from ?? "",

@@ -56,7 +56,9 @@ export const LIMITS_DEFAULTS: SafetyLimits = {
   maxNewCustomers: 25,
   maxNewItems: 50,
   maxInvoices: 500,
-  maxVoids: 10
+  maxVoids: 10,
+  maxEmails: 100,
+  maxAutotaskUpdates: 1000
 }
 
 export const JOURNAL_DEFAULTS: JournalConfig = { dir: ".atqbo/journal" }
@@ -66,7 +68,7 @@ export const LEASE_DEFAULTS: LeaseConfig = { expirySeconds: 300, waitSeconds: 0 
 export const NOTIFICATIONS_DEFAULTS: NotificationsConfig = { webhook: undefined, email: undefined }
 
 export const WEBHOOK_FORMAT_DEFAULT = "json"
-export const EMAIL_NOTIFICATION_DEFAULTS = { port: 587, secure: false } as const
+export const EMAIL_NOTIFICATION_DEFAULTS = { port: 587, secure: false, allowInsecureAuth: false } as const
 
 export const PAYMENTS_DEFAULTS: PaymentsConfig = {
   sync: true,

@@ -141,6 +141,10 @@ export interface SafetyLimits {
   readonly maxNewItems: number
   readonly maxInvoices: number
   readonly maxVoids: number
+  /** Invoices QBO e-mails to customers (sync.email.onCreate): what a customer sees cannot be undone. */
+  readonly maxEmails: number
+  /** Autotask invoice updates: write-backs, paid dates and error markers. */
+  readonly maxAutotaskUpdates: number
 }
 
 export interface JournalConfig {
@@ -170,6 +174,8 @@ export interface EmailNotification {
   readonly host: string
   readonly port: number
   readonly secure: boolean
+  /** Send the SMTP credentials even when the connection is not encrypted (no TLS, no STARTTLS). */
+  readonly allowInsecureAuth: boolean
   readonly usernameEnv: string | undefined
   readonly passwordEnv: string | undefined
   readonly from: string

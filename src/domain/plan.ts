@@ -19,25 +19,34 @@ export type ActionType =
 
 /**
  * Execution phases (SPEC §6), in order: reference data (items, customers), documents (creates
- * and voids), e-mails, Autotask write-backs, rejections. Apply, the plan's sort key and the
- * renderers read this one table.
+ * and voids), e-mails, Autotask write-backs, rejections.
  */
 export type Phase = "reference" | "documents" | "sends" | "writebacks" | "rejections"
 
 export const PHASES: ReadonlyArray<Phase> = ["reference", "documents", "sends", "writebacks", "rejections"]
 
-export const ACTION_PHASE: Record<ActionType, Phase> = {
-  "item.create": "reference",
-  "customer.create": "reference",
-  "invoice.create": "documents",
-  "creditmemo.create": "documents",
-  "invoice.void": "documents",
-  "duplicate.remove": "documents",
-  "invoice.send": "sends",
-  "autotask.writeback": "writebacks",
-  "autotask.paid": "writebacks",
-  "invoice.reject": "rejections"
+/**
+ * Every fact about an action type in one table: its phase (apply, the plan's sort key, the
+ * renderers' sections), the noun people read (renderers, stale-plan and limit messages) and
+ * its plan symbol.
+ */
+export const ACTION_TYPES: Readonly<Record<ActionType, { readonly phase: Phase; readonly noun: string; readonly symbol: "+" | "~" | "-" | "!" }>> = {
+  "item.create": { phase: "reference", noun: "item", symbol: "+" },
+  "customer.create": { phase: "reference", noun: "customer", symbol: "+" },
+  "invoice.create": { phase: "documents", noun: "invoice", symbol: "+" },
+  "creditmemo.create": { phase: "documents", noun: "credit memo", symbol: "+" },
+  "invoice.void": { phase: "documents", noun: "void", symbol: "-" },
+  "duplicate.remove": { phase: "documents", noun: "duplicate", symbol: "-" },
+  "invoice.send": { phase: "sends", noun: "e-mail", symbol: "+" },
+  "autotask.writeback": { phase: "writebacks", noun: "write-back", symbol: "~" },
+  "autotask.paid": { phase: "writebacks", noun: "paid date", symbol: "~" },
+  "invoice.reject": { phase: "rejections", noun: "error", symbol: "!" }
 }
+
+export const ALL_ACTION_TYPES = Object.keys(ACTION_TYPES) as ReadonlyArray<ActionType>
+
+/** The phase of each type (read from `ACTION_TYPES`). */
+export const ACTION_PHASE = Object.fromEntries(ALL_ACTION_TYPES.map((type) => [type, ACTION_TYPES[type].phase])) as Readonly<Record<ActionType, Phase>>
 
 export const phaseOf = (action: { readonly type: ActionType }): Phase => ACTION_PHASE[action.type]
 
@@ -180,9 +189,27 @@ export interface PlanSummary {
 /**
  * 1.1 added `connections` and `PlanAction.connection` (several QBO companies); 1.2 warning
  * `autotaskInvoiceIds` and the codes voided-open, description-truncated, mapping-unresolved,
- * writeback-number-shared.
+ * writeback-number-shared. 2.0: the
+ * checksum covers only what apply executes; `contentChecksum` protects what reviewers read;
+ * `configChecksum`, `overLimits` and `window.explicitDates` were added.
  */
-export const PLAN_FORMAT_VERSION = "1.2"
+export const PLAN_FORMAT_VERSION = "2.0"
+
+/** A safety limit (atqbo.yaml `limits`) the plan exceeds: apply refuses it without `--force`. */
+export interface LimitViolation {
+  /** The setting, e.g. `maxInvoices`. */
+  readonly limit: string
+  readonly planned: number
+  readonly maximum: number
+  /** What is counted, e.g. "new QBO invoices and credit memos". */
+  readonly what: string
+  /** With several QBO companies: whose limit. */
+  readonly connection?: string
+}
+
+/** "3 new QBO invoices and credit memos planned, limit maxInvoices: 1 (2 over)". */
+export const limitViolationText = (violation: LimitViolation): string =>
+  `${violation.planned} ${violation.what}${violation.connection ? ` in connection ${violation.connection}` : ""} planned, limit ${violation.limit}: ${violation.maximum} (${violation.planned - violation.maximum} over)`
 
 export interface PlanConnection {
   readonly name: string
@@ -192,8 +219,12 @@ export interface PlanConnection {
 
 export interface Plan {
   readonly format_version: string
-  /** `sha256:<hex>` over the canonical actions only: same world + config → same checksum. */
+  /** `sha256:<hex>` over what apply executes of each action (domain/checksum.ts): same world + config → same checksum. */
   readonly checksum: string
+  /** Only in a plan file: over everything else in it, so an edited file is refused. */
+  readonly contentChecksum?: string
+  /** Over the configuration (not its location): a stale plan says whether it changed. */
+  readonly configChecksum: string
   readonly tool: { readonly name: "atqbo"; readonly version: string }
   /** With several QBO companies: one entry per connection planned (`realmId` is then "multiple"). */
   readonly connections?: ReadonlyArray<PlanConnection>
@@ -205,11 +236,22 @@ export interface Plan {
     readonly until: string
     readonly timeZone: string
     readonly invoiceIds: ReadonlyArray<number> | null
+    /** `--since`/`--until` were given: voids and paid dates only of invoices dated inside. */
+    readonly explicitDates: boolean
   }
   readonly currency: string
   readonly summary: PlanSummary
+  /** Safety limits exceeded, shown in every format so a reviewer never approves what apply refuses. */
+  readonly overLimits: ReadonlyArray<LimitViolation>
   readonly actions: ReadonlyArray<PlanAction>
   readonly warnings: ReadonlyArray<PlanWarning>
+}
+
+/** Number of actions per type (every type present). */
+export const countActions = (actions: ReadonlyArray<{ readonly type: ActionType }>): Record<ActionType, number> => {
+  const counts = Object.fromEntries(ALL_ACTION_TYPES.map((type) => [type, 0])) as Record<ActionType, number>
+  for (const action of actions) counts[action.type] += 1
+  return counts
 }
 
 /** True when applying would write anything (a rejection writes only when the error marker is on). */

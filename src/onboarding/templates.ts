@@ -82,6 +82,8 @@ limits:                                     # \`atqbo apply\` refuses bigger run
   maxNewItems: 50
   maxInvoices: 500
   maxVoids: 10
+  maxEmails: 100                            # invoices QBO e-mails to customers
+  maxAutotaskUpdates: 1000                  # write-backs, paid dates, error markers
 
 journal:
   dir: .atqbo/journal                       # one JSON-lines file per apply (git-ignored)

@@ -6,18 +6,15 @@
 import type { AtCompany, AtInvoice } from "../autotask/model.ts"
 import * as Money from "../domain/money.ts"
 import {
-  ACTION_PHASE,
   type ActionTarget,
-  type ActionType,
+  countActions,
   isPayloadRef,
   type Json,
   type Plan,
   type PlanAction,
   type PlanWarning
 } from "../domain/plan.ts"
-import { planChecksum } from "./plan.ts"
-
-const ALL_TYPES = Object.keys(ACTION_PHASE) as Array<ActionType>
+import { planChecksum } from "../domain/checksum.ts"
 
 export const UNROUTED = "(unrouted)"
 
@@ -66,11 +63,6 @@ export const routingRejection = (invoice: AtInvoice, company: AtCompany | undefi
   display: { company: company?.companyName, total: Money.formatMoney(Money.fromApi(invoice.invoiceTotal)), currency }
 })
 
-const countsOf = (actions: ReadonlyArray<PlanAction>): Record<ActionType, number> => {
-  const counts = Object.fromEntries(ALL_TYPES.map((type) => [type, 0])) as Record<ActionType, number>
-  for (const action of actions) counts[action.type] += 1
-  return counts
-}
 
 export interface ConnectionPart {
   readonly name: string
@@ -84,7 +76,7 @@ export const combinePlans = (parts: ReadonlyArray<ConnectionPart>, unrouted: Rea
   const warnings: Array<PlanWarning> = parts.flatMap((part) =>
     part.plan.warnings.map((warning) => ({ ...warning, message: `[${part.name}] ${warning.message}` }))
   )
-  const counts = countsOf(actions)
+  const counts = countActions(actions)
   const invoicesRead = parts.reduce((sum, part) => sum + part.plan.summary.invoicesRead, 0) + unrouted.length
   return {
     ...first,
@@ -99,7 +91,9 @@ export const combinePlans = (parts: ReadonlyArray<ConnectionPart>, unrouted: Rea
       invoicesInSync: parts.reduce((sum, part) => sum + part.plan.summary.invoicesInSync, 0)
     },
     actions,
-    warnings
+    warnings,
+    // Each connection has its own limits (buildPlan checked them with its configuration).
+    overLimits: parts.flatMap((part) => part.plan.overLimits.map((violation) => ({ ...violation, connection: part.name })))
   }
 }
 
@@ -107,11 +101,12 @@ export const combinePlans = (parts: ReadonlyArray<ConnectionPart>, unrouted: Rea
 export const connectionPlan = (plan: Plan, name: string): Plan => {
   const connection = plan.connections?.find((entry) => entry.name === name)
   const actions = plan.actions.filter((action) => action.connection === name)
-  const counts = countsOf(actions)
+  const counts = countActions(actions)
   return {
     ...plan,
     realmId: connection?.realmId ?? plan.realmId,
     actions,
-    summary: { ...plan.summary, counts, errors: counts["invoice.reject"] }
+    summary: { ...plan.summary, counts, errors: counts["invoice.reject"] },
+    overLimits: plan.overLimits.filter((violation) => violation.connection === name)
   }
 }

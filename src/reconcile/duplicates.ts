@@ -15,7 +15,7 @@ import type { QboSalesDocument } from "../qbo/model.ts"
 import { documentKind, documentLabel, duplicateRemoveAction } from "./actions.ts"
 import type { OwnedDocument, PlanContext } from "./context.ts"
 import { invoiceLabel, isVoidedDocument } from "./labels.ts"
-import { canonicalJson } from "./plan.ts"
+import { canonicalJson } from "../domain/checksum.ts"
 
 const describe = (document: OwnedDocument): string => `${documentKind(document.entity)} ${documentLabel(document)}`
 

@@ -3,6 +3,7 @@ import { Clock, Data, Effect } from "effect"
 import { AutotaskReader } from "../autotask/AutotaskClient.ts"
 import type { AtCompany, AtInvoice } from "../autotask/model.ts"
 import type { Config } from "../config/types.ts"
+import { configChecksum } from "../domain/checksum.ts"
 import type { Plan, PlanAction } from "../domain/plan.ts"
 import { QboCompanies } from "./companies.ts"
 import { combinePlans, routingRejection } from "./connections.ts"
@@ -90,5 +91,5 @@ export const makePlanAll = Effect.fn("makePlanAll")(function*(config: Config, re
     })
   yield* progress.step("Planning")
   // --connection keeps its word: invoices no connection takes belong to none, so not to this one.
-  return combinePlans(parts, only === undefined ? unrouted : [])
+  return { ...combinePlans(parts, only === undefined ? unrouted : []), configChecksum: configChecksum(config) }
 })

@@ -40,6 +40,8 @@ export interface WindowRequest {
   readonly since: string | undefined
   readonly until: string | undefined
   readonly invoiceIds: ReadonlyArray<number> | undefined
+  /** Whether the dates were asked for (default: when `since` or `until` is given); a saved plan replays it. */
+  readonly explicitDates?: boolean
 }
 
 /** The window for today in the configured zone: the last `lookbackDays` days, inclusive (vendor rule). */
@@ -50,7 +52,7 @@ export const windowFor = (config: Config, request: WindowRequest, now: Date): Wi
     until: request.until ?? today,
     timeZone: config.sync.timeZone,
     invoiceIds: request.invoiceIds && request.invoiceIds.length > 0 ? [...request.invoiceIds] : undefined,
-    explicitDates: request.since !== undefined || request.until !== undefined,
+    explicitDates: request.explicitDates ?? (request.since !== undefined || request.until !== undefined),
     voidsSince: addDays(today, -config.sync.voids.lookbackDays),
     paymentsSince: addDays(today, -config.payments.lookbackDays)
   }

@@ -6,13 +6,11 @@
  * and the Autotask write-back is done. A document without its write-back gets a write-back
  * only; an invoice marked with the error marker is planned again from scratch.
  */
-import { createHash } from "node:crypto"
 import type { AtInvoice } from "../autotask/model.ts"
 import type { Config } from "../config/types.ts"
 import * as Money from "../domain/money.ts"
 import {
-  ACTION_PHASE,
-  type ActionType,
+  countActions,
   isPayloadRef,
   type Json,
   type Plan,
@@ -23,6 +21,7 @@ import {
   type PlanWarning,
   type WarningCode
 } from "../domain/plan.ts"
+import { configChecksum, planChecksum } from "../domain/checksum.ts"
 import {
   customerCreateAction,
   documentCreateAction,
@@ -41,6 +40,7 @@ import { planDuplicates } from "./duplicates.ts"
 import { autotaskNumberOf, blank, customerAddress, invoiceLabel, isVoidedDocument, itemAddress, refTo } from "./labels.ts"
 import { nameKey } from "./names.ts"
 import { planPayments } from "./payments.ts"
+import { limitViolations } from "./safety.ts"
 import type { Snapshot } from "./snapshot.ts"
 
 export interface PlanMeta {
@@ -56,8 +56,6 @@ export interface PlanMeta {
 
 /** Warnings that mean the invoice is out of step even though no action is planned. */
 const NOT_IN_SYNC: ReadonlySet<WarningCode> = new Set(["voided-open"])
-
-const ALL_TYPES: ReadonlyArray<ActionType> = Object.keys(ACTION_PHASE) as Array<ActionType>
 
 /** Accumulates actions and warnings; shared actions (items, customers) appear once. */
 class PlanBuilder {
@@ -335,20 +333,6 @@ const actionKey = (action: PlanAction): string =>
 
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
-/** Canonical JSON: object keys sorted, no whitespace. */
-export const canonicalJson = (value: unknown): string => {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`
-  if (typeof value === "object" && value !== null) {
-    const entries = Object.entries(value).filter(([, entry]) => entry !== undefined).sort(([a], [b]) => compareStrings(a, b))
-    return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(",")}}`
-  }
-  return JSON.stringify(value)
-}
-
-/** Hash of the canonical actions only: no timestamps, so the same world + config → same checksum. */
-export const planChecksum = (actions: ReadonlyArray<PlanAction>): string =>
-  `sha256:${createHash("sha256").update(canonicalJson(actions)).digest("hex")}`
-
 export const buildPlan = (snapshot: Snapshot, config: Config, meta: PlanMeta): Plan => {
   const ctx = buildContext(snapshot, config)
   const builder = new PlanBuilder()
@@ -360,8 +344,7 @@ export const buildPlan = (snapshot: Snapshot, config: Config, meta: PlanMeta): P
   const actions = [...builder.actions.values()].sort((a, b) => compareStrings(actionKey(a), actionKey(b)))
   const invoiceWarnings = [...omittedTermWarnings(builder.omittedTerms, ctx), ...builder.warnings]
   const warnings = [...settingsWarnings(ctx), ...mappingWarnings(ctx, actions, invoiceWarnings), ...invoiceWarnings]
-  const counts = Object.fromEntries(ALL_TYPES.map((type) => [type, 0])) as Record<ActionType, number>
-  for (const action of actions) counts[action.type] += 1
+  const counts = countActions(actions)
   // In sync: nothing to do and nothing out of step (a voided invoice QBO still books is not).
   const touched = new Set([
     ...actions.map((action) => action.autotaskInvoiceId),
@@ -370,6 +353,7 @@ export const buildPlan = (snapshot: Snapshot, config: Config, meta: PlanMeta): P
   return {
     format_version: PLAN_FORMAT_VERSION,
     checksum: planChecksum(actions),
+    configChecksum: configChecksum(config),
     tool: { name: "atqbo", version: meta.toolVersion },
     createdAt: meta.createdAt,
     realmId: snapshot.qbo.realmId,
@@ -377,7 +361,8 @@ export const buildPlan = (snapshot: Snapshot, config: Config, meta: PlanMeta): P
       since: snapshot.window.since,
       until: snapshot.window.until,
       timeZone: snapshot.window.timeZone,
-      invoiceIds: snapshot.window.invoiceIds ? [...snapshot.window.invoiceIds] : null
+      invoiceIds: snapshot.window.invoiceIds ? [...snapshot.window.invoiceIds] : null,
+      explicitDates: snapshot.window.explicitDates ?? false
     },
     currency: ctx.qbo.currency,
     summary: {
@@ -387,6 +372,7 @@ export const buildPlan = (snapshot: Snapshot, config: Config, meta: PlanMeta): P
       invoicesRead: invoices.length,
       invoicesInSync: invoices.filter((invoice) => !touched.has(invoice.id)).length
     },
+    overLimits: limitViolations(actions, config.limits),
     actions,
     warnings
   }

@@ -5,7 +5,7 @@
  * characters in all: 34 + at most 3 (`bId` "0"…"29") stays far inside.
  */
 import { createHash } from "node:crypto"
-import { canonicalJson } from "./plan.ts"
+import { canonicalJson } from "../domain/checksum.ts"
 
 const digest = (parts: ReadonlyArray<string>, length: number): string =>
   createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, length)

@@ -1,11 +1,15 @@
 /**
  * Saved plans: `apply PLANFILE` re-observes and re-plans, and applies only when the fresh
  * plan has the same checksum — "apply exactly what was reviewed". On mismatch the error says
- * what changed, as counts per action type.
+ * whether the configuration or the data changed, and which actions were added, removed or
+ * changed (by address), with counts per action type.
  */
-import { Data } from "effect"
-import { ACTION_PHASE, type ActionType, type Plan } from "../domain/plan.ts"
-import { LABEL } from "../render/summary.ts"
+import { Schema } from "effect"
+import { canonicalJson, checksumView } from "../domain/checksum.ts"
+import { ACTION_TYPES, ALL_ACTION_TYPES, type ActionType, countActions, type Plan, type PlanAction } from "../domain/plan.ts"
+
+const ActionRef = Schema.Struct({ address: Schema.String, type: Schema.String })
+type ActionRef = typeof ActionRef.Type
 
 export interface CountChange {
   readonly type: ActionType
@@ -13,40 +17,65 @@ export interface CountChange {
   readonly fresh: number
 }
 
-export const countChanges = (saved: Plan, fresh: Plan): ReadonlyArray<CountChange> =>
-  (Object.keys(ACTION_PHASE) as Array<ActionType>)
-    .map((type) => ({ type, saved: saved.summary.counts[type] ?? 0, fresh: fresh.summary.counts[type] ?? 0 }))
-    .filter((change) => change.saved !== change.fresh)
+export const countChanges = (saved: Plan, fresh: Plan): ReadonlyArray<CountChange> => {
+  const [before, after] = [countActions(saved.actions), countActions(fresh.actions)]
+  return ALL_ACTION_TYPES.map((type) => ({ type, saved: before[type], fresh: after[type] })).filter((change) => change.saved !== change.fresh)
+}
 
-/** Addresses in one plan and not the other (same counts can still hide different actions). */
-export const addressChanges = (saved: Plan, fresh: Plan): { readonly added: Array<string>; readonly removed: Array<string> } => {
-  const before = new Set(saved.actions.map((action) => action.address))
-  const after = new Set(fresh.actions.map((action) => action.address))
+/** Actions only in the fresh plan, only in the saved one, and in both with different contents. */
+export const addressChanges = (saved: Plan, fresh: Plan) => {
+  const view = (action: PlanAction) => canonicalJson(checksumView(action))
+  const before = new Map(saved.actions.map((action) => [action.address, action]))
+  const after = new Map(fresh.actions.map((action) => [action.address, action]))
+  const ref = (action: PlanAction): ActionRef => ({ address: action.address, type: action.type })
   return {
-    added: [...after].filter((address) => !before.has(address)),
-    removed: [...before].filter((address) => !after.has(address))
+    added: fresh.actions.filter((action) => !before.has(action.address)).map(ref),
+    removed: saved.actions.filter((action) => !after.has(action.address)).map(ref),
+    changed: fresh.actions.filter((action) => before.has(action.address) && view(before.get(action.address)!) !== view(action)).map(ref)
   }
 }
 
-export class StalePlan extends Data.TaggedError("StalePlan")<{
-  readonly savedChecksum: string
-  readonly freshChecksum: string
-  readonly changes: ReadonlyArray<CountChange>
-  readonly added: ReadonlyArray<string>
-  readonly removed: ReadonlyArray<string>
-}> {
+export class StalePlan extends Schema.TaggedError<StalePlan>()("StalePlan", {
+  savedChecksum: Schema.String,
+  freshChecksum: Schema.String,
+  configChanged: Schema.Boolean,
+  /** "made by atqbo X, this is Y" when they differ. */
+  versions: Schema.optional(Schema.String),
+  changes: Schema.Array(Schema.Struct({ type: Schema.String, saved: Schema.Number, fresh: Schema.Number })),
+  added: Schema.Array(ActionRef),
+  removed: Schema.Array(ActionRef),
+  changed: Schema.Array(ActionRef)
+}) {
   override get message(): string {
-    const lines = this.changes.map((c) => `  - ${LABEL[c.type]} (${c.type}): ${c.saved} in the saved plan, ${c.fresh} now`)
-    const sample = (label: string, addresses: ReadonlyArray<string>) =>
-      addresses.length > 0 ? [`  ${label}: ${addresses.slice(0, 5).join(", ")}${addresses.length > 5 ? `, … (${addresses.length} in all)` : ""}`] : []
+    const noun = (type: string) => ACTION_TYPES[type as ActionType]?.noun ?? type
+    const list = (label: string, refs: ReadonlyArray<ActionRef>) =>
+      refs.length === 0 ? [] : [
+        `  ${label} (${refs.length}): ${refs.slice(0, 10).map((ref) => `${ref.address} (${noun(ref.type)})`).join(", ")}${refs.length > 10 ? ", …" : ""}`
+      ]
     return [
-      "stale plan: Autotask or QBO changed since the plan was made, so it is not applied; nothing was written.",
+      this.configChanged
+        ? "stale plan: the configuration changed since the plan was made (Autotask or QBO may have too), so it is not applied; nothing was written."
+        : "stale plan: Autotask or QBO changed since the plan was made (the configuration is the same), so it is not applied; nothing was written.",
+      ...(this.versions ? [`  the plan was ${this.versions}`] : []),
+      ...this.changes.map((c) => `  - ${noun(c.type)} (${c.type}): ${c.saved} in the saved plan, ${c.fresh} now`),
+      ...list("added", this.added),
+      ...list("removed", this.removed),
+      ...list("changed", this.changed),
       `  saved checksum ${this.savedChecksum}, fresh ${this.freshChecksum}`,
-      ...lines,
-      ...sample("new actions", this.added),
-      ...sample("gone", this.removed),
-      ...(lines.length === 0 && this.added.length === 0 && this.removed.length === 0 ? ["  (the same actions with different contents)"] : []),
       "Run `atqbo plan --out FILE` again, review it, and apply the new file."
     ].join("\n")
   }
+}
+
+/** Why a saved plan is stale against a fresh one (same QBO companies), or undefined when it is not. */
+export const staleness = (saved: Plan, fresh: Plan): StalePlan | undefined => {
+  if (saved.checksum === fresh.checksum) return undefined
+  return new StalePlan({
+    savedChecksum: saved.checksum,
+    freshChecksum: fresh.checksum,
+    configChanged: saved.configChecksum !== fresh.configChecksum,
+    ...(saved.tool.version !== fresh.tool.version ? { versions: `made by atqbo ${saved.tool.version}, this is atqbo ${fresh.tool.version}` } : {}),
+    changes: countChanges(saved, fresh),
+    ...addressChanges(saved, fresh)
+  })
 }

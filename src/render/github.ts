@@ -4,11 +4,12 @@
  * and summary), the job-summary Markdown (≤ 1 MiB) and the sticky PR comment body (hidden
  * marker, head SHA, timestamp, ≤ 65,536 characters). Pure.
  */
-import type { Plan } from "../domain/plan.ts"
+import { limitViolationText, type Plan } from "../domain/plan.ts"
 import type { ApplyReport } from "../domain/report.ts"
 import { type Annotation, formatAnnotation, limitAnnotations } from "./githubAnnotations.ts"
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "./markdown.ts"
 import { renderReportMarkdown } from "./report.ts"
+import { LIMITS_HINT } from "./summary.ts"
 
 /** Identifies atqbo's comment among a PR's comments, so it is updated instead of repeated. */
 export const COMMENT_MARKER = "<!-- atqbo:plan -->"
@@ -37,6 +38,11 @@ export interface CommentContext {
 }
 
 export const planAnnotations = (plan: Plan): Array<Annotation> => [
+  ...plan.overLimits.map((violation): Annotation => ({
+    level: "error",
+    title: `atqbo: over the safety limit ${violation.limit}`,
+    message: `${limitViolationText(violation)}. ${LIMITS_HINT}.`
+  })),
   ...plan.actions
     .filter((action) => action.type === "invoice.reject")
     .map((action): Annotation => ({

@@ -3,8 +3,8 @@
  * details folded in `<details>`, and always within GitHub's comment limit (65,536
  * characters): sections that do not fit are cut with a note saying so.
  */
-import type { Plan, PlanAction } from "../domain/plan.ts"
-import { companiesLine, differenceText, fieldChanges, LABEL, SECTIONS, summaryLine, SYMBOL, termsAndDue, windowLine } from "./summary.ts"
+import { limitViolationText, type Plan, type PlanAction } from "../domain/plan.ts"
+import { companiesLine, differenceText, fieldChanges, LABEL, LIMITS_HINT, LIMITS_TITLE, SECTIONS, summaryLine, SYMBOL, termsAndDue, windowLine } from "./summary.ts"
 
 export const GITHUB_COMMENT_LIMIT = 65_536
 
@@ -92,8 +92,18 @@ export const renderMarkdown = (plan: Plan, options: MarkdownOptions = {}): strin
   head.push(
     `${escapeMarkdown(companiesLine(plan))} · ${escapeMarkdown(windowLine(plan))} · ${plan.summary.invoicesRead} Autotask invoices read, ${plan.summary.invoicesInSync} already in sync · checksum \`${plan.checksum.slice(0, 19)}\``
   )
-  let budget = limit - head.join("\n").length - 200
   const sections: Array<string> = []
+  // First and never cut: a reviewer must see that apply will refuse this plan.
+  if (plan.overLimits.length > 0) {
+    sections.push([
+      `#### ⛔ ${LIMITS_TITLE} (${plan.overLimits.length})`,
+      "",
+      ...plan.overLimits.map((violation) => `- ${escapeMarkdown(limitViolationText(violation))}`),
+      "",
+      `_${LIMITS_HINT}._`
+    ].join("\n"))
+  }
+  let budget = limit - head.join("\n").length - sections.join("\n").length - 200
 
   const errors = plan.actions.filter((action) => action.type === "invoice.reject")
   if (errors.length > 0) {

@@ -2,33 +2,12 @@
  * Wording shared by every renderer: the one summary line, action symbols and labels, and how
  * placeholders read. Renderers are plug-ins over one Plan value; this keeps them consistent.
  */
-import { type ActionType, isPayloadRef, isRuntimeValue, type Plan, type PlanAction } from "../domain/plan.ts"
+import { ACTION_TYPES, ALL_ACTION_TYPES, type ActionType, isPayloadRef, isRuntimeValue, type Plan, type PlanAction } from "../domain/plan.ts"
 
-export const SYMBOL: Record<ActionType, string> = {
-  "item.create": "+",
-  "customer.create": "+",
-  "invoice.create": "+",
-  "creditmemo.create": "+",
-  "invoice.void": "-",
-  "duplicate.remove": "-",
-  "invoice.send": "+",
-  "autotask.writeback": "~",
-  "autotask.paid": "~",
-  "invoice.reject": "!"
-}
+/** Plan symbol and noun per action type, from the one table in domain/plan.ts. */
+export const SYMBOL: Record<ActionType, string> = Object.fromEntries(ALL_ACTION_TYPES.map((type) => [type, ACTION_TYPES[type].symbol])) as Record<ActionType, string>
 
-export const LABEL: Record<ActionType, string> = {
-  "item.create": "item",
-  "customer.create": "customer",
-  "invoice.create": "invoice",
-  "creditmemo.create": "credit memo",
-  "invoice.void": "void",
-  "duplicate.remove": "duplicate",
-  "invoice.send": "e-mail",
-  "autotask.writeback": "write-back",
-  "autotask.paid": "paid date",
-  "invoice.reject": "error"
-}
+export const LABEL: Record<ActionType, string> = Object.fromEntries(ALL_ACTION_TYPES.map((type) => [type, ACTION_TYPES[type].noun])) as Record<ActionType, string>
 
 const plural = (count: number, one: string, many = `${one}s`): string => `${count} ${count === 1 ? one : many}`
 
@@ -51,8 +30,13 @@ export const summaryLine = (plan: Plan): string => {
   if (parts.length === 0) parts.push("no changes")
   parts.push(plural(plan.summary.errors, "error"))
   parts.push(plural(plan.summary.warnings, "warning"))
+  if (plan.overLimits.length > 0) parts.push(`over ${plural(plan.overLimits.length, "safety limit")}`)
   return `Plan: ${parts.join("; ")}.`
 }
+
+/** Above the plan when it exceeds a limit: a reviewer must not approve what apply refuses. */
+export const LIMITS_TITLE = "Over the safety limits"
+export const LIMITS_HINT = "`atqbo apply` refuses this plan before any write unless --force is given; if it is right, apply with --force or raise the limits under `limits:` in atqbo.yaml"
 
 /** How a payload value reads for people: placeholders become "(known after apply)" phrases. */
 export const displayValue = (value: unknown): string => {

@@ -2,8 +2,8 @@
  * Terraform-like text plan for people: `+ ~ - !` symbols, deterministic order, money
  * formatted, only what changes unless `verbose`, one summary line at the end.
  */
-import type { Plan, PlanAction } from "../domain/plan.ts"
-import { companiesLine, differenceText, displayValue, fieldChanges, LABEL, SECTIONS, summaryLine, SYMBOL, termsAndDue, windowLine } from "./summary.ts"
+import { limitViolationText, type Plan, type PlanAction } from "../domain/plan.ts"
+import { companiesLine, differenceText, displayValue, fieldChanges, LABEL, LIMITS_HINT, LIMITS_TITLE, SECTIONS, summaryLine, SYMBOL, termsAndDue, windowLine } from "./summary.ts"
 
 export interface TextOptions {
   readonly verbose: boolean
@@ -81,6 +81,11 @@ export const renderText = (plan: Plan, options: TextOptions): string => {
   const out: Array<string> = []
   out.push(`atqbo plan · ${companiesLine(plan)} · ${windowLine(plan)}`)
   out.push(`${plan.summary.invoicesRead} Autotask invoice${plan.summary.invoicesRead === 1 ? "" : "s"} read, ${plan.summary.invoicesInSync} already in sync.`)
+  if (plan.overLimits.length > 0) {
+    out.push("", `${LIMITS_TITLE} (${plan.overLimits.length})`)
+    for (const violation of plan.overLimits) out.push(`  ⛔ ${limitViolationText(violation)}`)
+    out.push(`  ${LIMITS_HINT}.`)
+  }
   // With several QBO companies, one block per connection (and one for unroutable invoices).
   const groups = plan.connections
     ? [

@@ -36,7 +36,7 @@ const EXPECTED_DEFAULTS: Config = {
     email: { onCreate: false },
     duplicates: "void"
   },
-  limits: { maxNewCustomers: 25, maxNewItems: 50, maxInvoices: 500, maxVoids: 10 },
+  limits: { maxNewCustomers: 25, maxNewItems: 50, maxInvoices: 500, maxVoids: 10, maxEmails: 100, maxAutotaskUpdates: 1000 },
   journal: { dir: ".atqbo/journal" },
   lease: { expirySeconds: 300, waitSeconds: 0 },
   notifications: { webhook: undefined, email: undefined },
@@ -82,7 +82,7 @@ describe("defaults", () => {
     assert.deepStrictEqual(config?.sync.voids, { sync: true, lookbackDays: 14 })
     assert.deepStrictEqual(config?.notifications.webhook, { urlEnv: "HOOK_URL", format: "json" })
     assert.deepStrictEqual(config?.notifications.email, {
-      host: "smtp.example.com", port: 587, secure: false, usernameEnv: undefined, passwordEnv: undefined,
+      host: "smtp.example.com", port: 587, secure: false, allowInsecureAuth: false, usernameEnv: undefined, passwordEnv: undefined,
       from: "a@example.com", to: ["b@example.com"]
     })
     assert.deepStrictEqual(config?.items.missing.create, { type: "Service", incomeAccount: "Services", taxable: true })

@@ -3,7 +3,9 @@
  * override variables and the real OAuth refresh flow: exit codes, saved plans, stale plans,
  * safety limits, confirmation, and that no secret ever reaches output, plans or journals.
  */
-import { readdir, readFile, stat, writeFile } from "node:fs/promises"
+import { appendFile, readdir, readFile, stat, writeFile } from "node:fs/promises"
+import { createServer, type Server } from "node:http"
+import type { AddressInfo } from "node:net"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -46,6 +48,26 @@ const payInFull = (sandbox: Sandbox, autotaskId: number) => {
   }).pipe(Effect.provide(layersForSandbox(sandbox, true, FAST_RETRY)))
 }
 
+/** Bodies POSTed to a loopback webhook started for the test. */
+const received: Array<string> = []
+const notifications = "notifications:\n  webhook:\n    urlEnv: ATQBO_TEST_WEBHOOK\n    format: json"
+const webhookReceiver = Effect.acquireRelease(
+  Effect.promise(() =>
+    new Promise<Server>((resolve) => {
+      const server = createServer((request, response) => {
+        let body = ""
+        request.on("data", (chunk) => (body += chunk))
+        request.on("end", () => {
+          received.push(body)
+          response.end("ok")
+        })
+      })
+      server.listen(0, "127.0.0.1", () => resolve(server))
+    })
+  ),
+  (server) => Effect.promise(() => new Promise<void>((resolve) => server.close(() => resolve())))
+).pipe(Effect.map((server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`))
+
 const assertNoSecrets = (text: string, where: string) => {
   for (const [name, value] of Object.entries(SECRETS)) assert.notInclude(text, value, `${name} leaked into ${where}`)
 }
@@ -60,8 +82,8 @@ describe("atqbo CLI end to end", () => {
   it.live("plan never writes; --detailed-exitcode says 2; a saved plan applies and the next plan is clean", () =>
     Effect.scoped(Effect.gen(function*() {
       const sandbox = yield* sandboxWithSecrets
-      const env = sandboxEnv(sandbox)
-      const { dir, stateDir } = yield* Effect.promise(() => writeConfig(sandbox.realmId, { sync: "  voids:\n    sync: true" }))
+      const env = { ...sandboxEnv(sandbox), ATQBO_TEST_WEBHOOK: yield* webhookReceiver }
+      const { dir, stateDir } = yield* Effect.promise(() => writeConfig(sandbox.realmId, { sync: "  voids:\n    sync: true", top: notifications }))
       const planFile = join(stateDir, "plan.json")
 
       const plan = yield* Effect.promise(() => runCli(["plan", "--config", dir, "--out", planFile, "--detailed-exitcode"], { env }))
@@ -84,6 +106,19 @@ describe("atqbo CLI end to end", () => {
       assert.strictEqual(again.code, 0, again.stderr)
       assert.deepStrictEqual(JSON.parse(again.stdout).actions.map((action: { type: string }) => action.type), ["invoice.reject"])
 
+      // Only a rejection is left: nothing to write, yet it is journalled, notified and
+      // annotated like any rejection (issue 16 item 12), and the run exits 0.
+      const journals = async () => (await readdir(join(stateDir, "journal"))).length
+      const [journalsBefore, noticesBefore] = [yield* Effect.promise(journals), received.length]
+      const rejectedOnly = yield* Effect.promise(() => runCli(["apply", "--config", dir, "--auto-approve", "--format", "github"], { env }))
+      assert.strictEqual(rejectedOnly.code, 0, rejectedOnly.stderr)
+      assert.include(rejectedOnly.stdout, "Nothing to write; recording the rejected invoices.")
+      assert.match(rejectedOnly.stdout, /^::warning title=atqbo apply%3A reject%3A102 rejected::/m)
+      assert.match(rejectedOnly.stdout, /Apply: 0 applied, 0 adopted, 0 failed, 0 skipped, 1 rejected\./)
+      assert.strictEqual(yield* Effect.promise(journals), journalsBefore + 1)
+      assert.strictEqual(received.length, noticesBefore + 1)
+      assert.include(received.at(-1)!, "reject:102")
+
       // The rotated refresh token was stored, 0600, and no secret appeared anywhere.
       const token = yield* Effect.promise(() => stat(join(stateDir, "qbo-token.json")))
       assert.strictEqual(token.mode & 0o777, 0o600)
@@ -93,20 +128,29 @@ describe("atqbo CLI end to end", () => {
       assertNoSecrets(yield* Effect.promise(() => readAll(join(stateDir, "journal"))), "the journal")
     })))
 
-  it.live("refuses a stale plan and a plan over the safety limits, writing nothing", () =>
+  it.live("shows and refuses a plan over the safety limits (notified), and explains a stale plan, writing nothing", () =>
     Effect.scoped(Effect.gen(function*() {
       const sandbox = yield* sandboxWithSecrets
-      const env = sandboxEnv(sandbox)
-      const { dir, stateDir } = yield* Effect.promise(() => writeConfig(sandbox.realmId, { top: "limits:\n  maxInvoices: 1" }))
+      const env = { ...sandboxEnv(sandbox), ATQBO_TEST_WEBHOOK: yield* webhookReceiver }
+      const { dir, stateDir } = yield* Effect.promise(() => writeConfig(sandbox.realmId, { top: `limits:\n  maxInvoices: 1\n${notifications}` }))
       const planFile = join(stateDir, "plan.json")
-      assert.strictEqual((yield* Effect.promise(() => runCli(["plan", "--config", dir, "--out", planFile], { env }))).code, 0)
+      const plan = yield* Effect.promise(() => runCli(["plan", "--config", dir, "--out", planFile], { env }))
+      assert.strictEqual(plan.code, 0, plan.stderr)
+      // The reviewer is told at plan time what apply will refuse (issue 16 item 7).
+      assert.include(plan.stdout, "Over the safety limits (1)\n  ⛔ 3 new QBO invoices and credit memos planned, limit maxInvoices: 1 (2 over)")
+      assert.match(plan.stdout, /; over 1 safety limit\.$/m)
 
       const limited = yield* Effect.promise(() => runCli(["apply", planFile, "--config", dir], { env }))
       assert.strictEqual(limited.code, 1)
       assert.include(limited.stderr, "refusing to apply: the plan exceeds the safety limits in atqbo.yaml; nothing was written.")
-      assert.include(limited.stderr, "3 new QBO invoices and credit memos planned, limit maxInvoices: 1")
+      assert.include(limited.stderr, "3 new QBO invoices and credit memos planned, limit maxInvoices: 1 (2 over)")
       assert.include(limited.stderr, "--force")
       assert.strictEqual(bookWrites(sandbox), 0)
+      // A failure before the first write is notified like one after it (issue 16 item 16).
+      assert.include(limited.stderr, "notified (webhook): HTTP 200")
+      const notice = JSON.parse(received.at(-1)!) as { event: string; reason: string }
+      assert.strictEqual(notice.event, "atqbo.apply.failed")
+      assert.include(notice.reason, "maxInvoices: 1 (2 over)")
 
       // Someone syncs one invoice meanwhile: the saved plan is now stale. Invoice 103's document
       // is paid meanwhile too, and `--invoice 100` keeps its word: no paid date for 103.
@@ -120,9 +164,15 @@ describe("atqbo CLI end to end", () => {
       const writes = bookWrites(sandbox)
       const stale = yield* Effect.promise(() => runCli(["apply", planFile, "--config", dir, "--force"], { env }))
       assert.strictEqual(stale.code, 1)
-      assert.include(stale.stderr, "stale plan: Autotask or QBO changed since the plan was made")
+      assert.include(stale.stderr, "stale plan: Autotask or QBO changed since the plan was made (the configuration is the same)")
       assert.match(stale.stderr, /invoice \(invoice\.create\): 3 in the saved plan, 2 now/)
+      assert.include(stale.stderr, "removed (2): invoice:100 (invoice), writeback:100 (write-back)")
       assert.strictEqual(bookWrites(sandbox), writes, "a stale plan writes nothing")
+      // Now the configuration changes too: the refusal says so.
+      yield* Effect.promise(() => appendFile(join(dir, "atqbo.yaml"), "\npayments:\n  partialMarksPaid: true\n"))
+      const reconfigured = yield* Effect.promise(() => runCli(["apply", planFile, "--config", dir, "--force"], { env }))
+      assert.strictEqual(reconfigured.code, 1)
+      assert.include(reconfigured.stderr, "stale plan: the configuration changed since the plan was made")
 
       const forced = yield* Effect.promise(() => runCli(["apply", "--config", dir, "--auto-approve", "--force"], { env }))
       assert.strictEqual(forced.code, 0, forced.stderr)

@@ -45,8 +45,8 @@ describe("plan: duplicate documents", () => {
     assert.match(removal.summary, /^void QBO invoice D41 \(Id 41\), a copy of invoice D40 \(Id 40\) that atqbo keeps for /)
     assert.deepStrictEqual(removal.payload, { Id: "41", SyncToken: "0" })
     assert.strictEqual(p.summary.counts["duplicate.remove"], 1)
-    const limits = { maxNewCustomers: 25, maxNewItems: 50, maxInvoices: 500, maxVoids: 0 }
-    assert.deepStrictEqual(limitViolations(p, limits).map((violation) => violation.limit), ["maxVoids"])
+    const limits = { maxNewCustomers: 25, maxNewItems: 50, maxInvoices: 500, maxVoids: 0, maxEmails: 100, maxAutotaskUpdates: 1000 }
+    assert.deepStrictEqual(limitViolations(p.actions, limits).map((violation) => violation.limit), ["maxVoids"])
   })
 
   it("deletes instead when sync.duplicates says delete", () => {

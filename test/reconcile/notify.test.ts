@@ -5,7 +5,7 @@ import { Effect } from "effect"
 import { SMTPServer } from "smtp-server"
 import type { Plan } from "../../src/domain/plan.ts"
 import type { ApplyReport } from "../../src/domain/report.ts"
-import { notify, noticeFor } from "../../src/reconcile/notify.ts"
+import { failureNotice, notify, noticeFor } from "../../src/reconcile/notify.ts"
 import { buildPlan } from "../../src/reconcile/plan.ts"
 import { billingCode, billingItem, company, config, invoice, qboCustomer, qboItem, snapshot } from "../support/fixtures.ts"
 
@@ -86,7 +86,7 @@ describe("notifications", () => {
       const deliveries = yield* notify(
         {
           webhook: { urlEnv: "TEST_WEBHOOK_URL", format: "slack" },
-          email: { host: "127.0.0.1", port: smtpPort, secure: false, usernameEnv: "TEST_SMTP_USER", passwordEnv: "TEST_SMTP_PASS", from: "atqbo@msp.test", to: ["finance@msp.test"] }
+          email: { host: "127.0.0.1", port: smtpPort, secure: false, allowInsecureAuth: true, usernameEnv: "TEST_SMTP_USER", passwordEnv: "TEST_SMTP_PASS", from: "atqbo@msp.test", to: ["finance@msp.test"] }
         },
         plan,
         report
@@ -108,6 +108,51 @@ describe("notifications", () => {
         assert.notInclude(delivery.detail, "smtp-pass-XYZ")
       }
     }))
+
+  it.live("never sends the SMTP password to a server that offers no STARTTLS, unless allowInsecureAuth says so", () =>
+    Effect.gen(function*() {
+      const authAttempts: Array<string> = []
+      const smtp = new SMTPServer({
+        disabledCommands: ["STARTTLS"],
+        allowInsecureAuth: true,
+        onAuth: (auth, _session, callback) => {
+          authAttempts.push(auth.password ?? "")
+          callback(null, { user: auth.username })
+        },
+        onData: (stream, _session, callback) => {
+          stream.resume()
+          stream.on("end", () => callback())
+        }
+      })
+      yield* Effect.promise(() => new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve)))
+      const port = (smtp.server.address() as AddressInfo).port
+      process.env.TEST_PLAIN_SMTP_USER = "mailer"
+      process.env.TEST_PLAIN_SMTP_PASS = "plain-pass-QRS"
+      const email = (allowInsecureAuth: boolean) => ({
+        webhook: undefined,
+        email: { host: "127.0.0.1", port, secure: false, allowInsecureAuth, usernameEnv: "TEST_PLAIN_SMTP_USER", passwordEnv: "TEST_PLAIN_SMTP_PASS", from: "atqbo@msp.test", to: ["finance@msp.test"] }
+      })
+      const refused = yield* notify(email(false), plan, report)
+      const allowed = yield* notify(email(true), plan, report)
+      yield* Effect.promise(() => new Promise<void>((resolve) => smtp.close(() => resolve())))
+
+      assert.strictEqual(refused.length, 1)
+      assert.isFalse(refused[0]!.ok)
+      assert.include(refused[0]!.detail, "the server offers no STARTTLS, and atqbo does not send the SMTP password over an unencrypted connection")
+      assert.include(refused[0]!.detail, "allowInsecureAuth: true")
+      assert.notInclude(refused[0]!.detail, "plain-pass-QRS")
+      // Only the explicitly allowed delivery authenticated: the refused one never sent the password.
+      assert.deepStrictEqual(authAttempts, ["plain-pass-QRS"])
+      assert.isTrue(allowed[0]!.ok)
+    }))
+
+  it("a failure before the first write is a notice too, with the reason", () => {
+    const notice = failureNotice("9341453129584572", "stale plan: Autotask or QBO changed since the plan was made")
+    assert.strictEqual(notice.subject, "atqbo: apply failed before writing anything (QBO company 9341453129584572)")
+    assert.include(notice.text, "stale plan: Autotask or QBO changed")
+    assert.include(notice.text, "Nothing was written")
+    assert.deepStrictEqual(notice.json.event, "atqbo.apply.failed")
+  })
 
   it.live("reports an unreachable webhook and a missing URL without revealing the URL", () =>
     Effect.gen(function*() {

@@ -4,6 +4,7 @@ import { ownershipMarker } from "../../src/reconcile/marker.ts"
 import { buildPlan } from "../../src/reconcile/plan.ts"
 import { planProblem } from "../../src/reconcile/planFile.ts"
 import { planSummary, SUMMARY_LIMIT } from "../../src/render/github.ts"
+import { renderJson } from "../../src/render/json.ts"
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "../../src/render/markdown.ts"
 import { summaryLine } from "../../src/render/summary.ts"
 import { renderText } from "../../src/render/text.ts"
@@ -106,12 +107,12 @@ describe("GitHub job summary", () => {
 
 describe("plan JSON", () => {
   it("validates against schemas/plan.schema.json and keeps its checksum", () => {
-    const plan = JSON.parse(JSON.stringify(mixedPlan())) as unknown
+    const plan = JSON.parse(renderJson(mixedPlan())) as unknown
     assert.isUndefined(planProblem(plan))
   })
 
   it("refuses a tampered plan and a file that is not a plan", () => {
-    const plan = JSON.parse(JSON.stringify(mixedPlan()))
+    const plan = JSON.parse(renderJson(mixedPlan()))
     plan.actions[1].payload.DisplayName = "Someone Else"
     assert.match(planProblem(plan)!, /do not match its checksum/)
     assert.match(planProblem({ hello: "world" })!, /not an atqbo plan/)

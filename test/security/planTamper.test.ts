@@ -1,13 +1,15 @@
 /**
- * A saved plan is what a reviewer approved. `apply PLANFILE` must refuse a plan file that was
- * edited afterwards — its checksum field, its realmId, an action (even with the checksum
- * recomputed to match), or its format — and write nothing.
+ * A saved plan is what a reviewer approved. `apply PLANFILE` (and `show`) must refuse a plan
+ * file that was edited afterwards — its checksum field, what it shows (summary, warnings), its
+ * realmId, an action (even with the checksums recomputed to match), or its format — and write
+ * nothing; the same configuration read from another path is not a change.
  */
-import { readFile, writeFile } from "node:fs/promises"
+import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import type { Plan } from "../../src/domain/plan.ts"
-import { planChecksum } from "../../src/reconcile/plan.ts"
+import { contentChecksum, planChecksum } from "../../src/domain/checksum.ts"
+import { countActions, type Plan } from "../../src/domain/plan.ts"
 import { type Sandbox, startSandbox } from "../../src/sandbox/sandbox.ts"
 import { runCli, sandboxEnv, writeConfig } from "../support/cli.ts"
 import { mixedDataset } from "../support/datasets.ts"
@@ -49,6 +51,12 @@ const tamper = async (name: string, edit: (plan: Record<string, any>) => void): 
 const applyTampered = async (name: string, edit: (plan: Record<string, any>) => void) =>
   runCli(["apply", await tamper(name, edit), "--config", configDir, "--force"], { env })
 
+/** Someone who knows the algorithms recomputes both checksums after the edit. */
+const reseal = (plan: Record<string, any>) => {
+  plan.checksum = planChecksum(plan.actions)
+  plan.contentChecksum = contentChecksum(plan as unknown as Plan)
+}
+
 describe("tampered saved plans", () => {
   it("are refused, whichever part was edited, and nothing is written", async () => {
     const before = writes()
@@ -57,22 +65,32 @@ describe("tampered saved plans", () => {
       plan.checksum = flipped
     }
     const checksum = { apply: await applyTampered("checksum", editChecksum), show: await runCli(["show", await tamper("checksum-show", editChecksum)]) }
+    // What a reviewer reads: zeroed counts and deleted warnings (issue 16 item 13); `show`
+    // reads plans as apply does.
+    const summary = await runCli(["show", await tamper("summary", (plan) => {
+      for (const type of Object.keys(plan.summary.counts)) plan.summary.counts[type] = 0
+      plan.summary.errors = 0
+      plan.warnings = []
+      plan.summary.warnings = 0
+    })])
     const realm = await applyTampered("realm", (plan) => {
       plan.realmId = "4620816365212676460"
+      reseal(plan)
     })
-    // Someone who knows the checksum algorithm edits a payload and recomputes it.
+    // Someone who knows the checksum algorithms edits a payload and recomputes them.
     const recomputed = await applyTampered("recomputed", (plan) => {
       const create = plan.actions.find((action: { type: string }) => action.type === "customer.create")
       create.payload.DisplayName = "Mallory Ltd"
-      plan.checksum = planChecksum(plan.actions)
+      reseal(plan)
     })
     const format = await applyTampered("format", (plan) => {
       plan.format_version = "99.0"
     })
-    // Dropping an action (e.g. a write-back) and fixing the checksum.
+    // Dropping an action (e.g. a write-back) and fixing the summary and the checksums.
     const dropped = await applyTampered("dropped", (plan) => {
       plan.actions = plan.actions.filter((action: { type: string }) => action.type !== "invoice.create")
-      plan.checksum = planChecksum(plan.actions)
+      plan.summary.counts = countActions(plan.actions)
+      reseal(plan)
     })
 
     expect(checksum.apply.code).toBe(1)
@@ -80,26 +98,33 @@ describe("tampered saved plans", () => {
     expect(checksum.show.code).toBe(1)
     expect(checksum.show.stderr).toContain("the file was edited after `atqbo plan` wrote it")
 
-    // The realmId is not covered by the checksum; apply still refuses: the fresh plan is for another company.
+    expect(summary.code).toBe(1)
+    expect(summary.stderr).toContain("does not match its contentChecksum: the file was edited after `atqbo plan` wrote it")
+    expect(summary.stdout).toBe("")
+
+    // With both checksums recomputed, apply still refuses: the fresh plan is for another company.
     expect(realm.code).toBe(1)
     expect(realm.stderr).toContain("it was made for QBO company 4620816365212676460, but this configuration targets")
     expect(realm.stderr).toContain("nothing was written")
 
     for (const result of [recomputed, dropped]) {
       expect(result.code).toBe(1)
-      expect(result.stderr).toContain("stale plan: Autotask or QBO changed since the plan was made, so it is not applied; nothing was written.")
+      expect(result.stderr).toContain("stale plan: Autotask or QBO changed since the plan was made (the configuration is the same), so it is not applied; nothing was written.")
     }
-    expect(dropped.stderr).toMatch(/new actions: invoice:100, invoice:101, invoice:105/)
+    expect(recomputed.stderr).toContain("changed (1): customer:Globex Industrial (customer)")
+    expect(dropped.stderr).toContain("added (3): invoice:100 (invoice), invoice:101 (invoice), invoice:105 (invoice)")
 
     expect(format.code).toBe(1)
-    expect(format.stderr).toMatch(/refusing the plan file .*format\.json/)
+    expect(format.stderr).toMatch(/refusing the plan file .*format\.json: it was made by atqbo \S+ \(plan format 99\.0\), this is atqbo \S+ \(plan format 2\.\d+\)/)
     expect(writes()).toBe(before)
   })
 
-  it("the untouched plan still applies (the refusals were about the edits)", async () => {
+  it("the untouched plan applies, with the same configuration given by another path", async () => {
     const file = join(stateDir, "untouched.json")
     await writeFile(file, JSON.stringify(saved))
-    const apply = await runCli(["apply", file, "--config", configDir], { env })
+    const elsewhere = await mkdtemp(join(tmpdir(), "atqbo-same-config-"))
+    await cp(configDir, elsewhere, { recursive: true })
+    const apply = await runCli(["apply", file, "--config", elsewhere], { env })
     expect(apply.code, apply.stderr + apply.stdout).toBe(0)
     expect(writes()).toBeGreaterThan(0)
   })

@@ -90,6 +90,7 @@ const notificationsYaml = (smtpPort: number) => [
   "    host: 127.0.0.1",
   `    port: ${smtpPort}`,
   "    secure: false",
+  "    allowInsecureAuth: true",
   "    usernameEnv: ATQBO_SMTP_USERNAME",
   "    passwordEnv: ATQBO_SMTP_PASSWORD",
   "    from: atqbo@msp.test",
