@@ -75,7 +75,9 @@ describe("two applies against one QBO company", () => {
       const [a, b] = yield* Effect.promise(() => Promise.all([first.done, second.done]))
       assert.strictEqual(a.code, 0, a.stderr)
       assert.strictEqual(b.code, 0, b.stderr)
-      assert.include(b.stdout, "Nothing to apply.", "the second planned after the first finished")
+      // Only the rejected invoice is left: nothing to write, the rejection recorded (issue 16 item 12).
+      assert.include(b.stdout, "Nothing to write; recording the rejected invoices.", "the second planned after the first finished")
+      assert.match(b.stdout, /Apply: 0 applied, 0 adopted, 0 failed, 0 skipped, 1 rejected\./)
       assertOneEach(sandbox)
       assert.strictEqual(leaseState(sandbox)?.held, false, "released")
     })), 120_000)
