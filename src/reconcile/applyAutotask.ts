@@ -71,6 +71,12 @@ export const runAutotaskUpdates = Effect.fnUntraced(function*(actions: ReadonlyA
       continue
     }
     const status = entry.action.type === "invoice.reject" ? "rejected" : "applied"
-    yield* ledger.record(entry.action, { status, message: doneMessage(entry.action, entry.id, entry.fields) }, result.invoice as unknown as Record<string, unknown>, request)
+    const number = entry.fields.invoiceNumber
+    yield* ledger.record(entry.action, {
+      status,
+      message: doneMessage(entry.action, entry.id, entry.fields),
+      // The number written, so the report can tell two invoices given the same one.
+      ...(typeof number === "string" ? { docNumber: number } : {})
+    }, result.invoice as unknown as Record<string, unknown>, request)
   }
 })

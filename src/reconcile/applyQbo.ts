@@ -6,6 +6,7 @@
  */
 import { Effect } from "effect"
 import type { PlanAction } from "../domain/plan.ts"
+import { qboRecordName } from "../domain/report.ts"
 import { isTransient6000 } from "../qbo/errors.ts"
 import type { QboCustomer, QboFaultError, QboItem, QboSalesDocument } from "../qbo/model.ts"
 import { type QboAuthError, type QboBatchResult, type QboError, QboReader, type QboWriteOperation, QboWriter } from "../qbo/QboClient.ts"
@@ -70,7 +71,7 @@ const recordResult = Effect.fnUntraced(function*(ledger: ApplyLedger, entry: Rea
     const entity = result.entity
     return yield* ledger.record(entry.action, {
       status: "applied",
-      message: `${DONE[entry.item.operation]} QBO ${entry.item.entity} ${String(entity.Id ?? "")}`.trim(),
+      message: `${DONE[entry.item.operation]} QBO ${qboRecordName(entry.item.entity, entity)}`,
       ...(typeof entity.Id === "string" ? { qboId: entity.Id } : {}),
       ...(typeof entity.DocNumber === "string" ? { docNumber: entity.DocNumber } : {})
     }, entity, request)
@@ -91,7 +92,7 @@ const recordResult = Effect.fnUntraced(function*(ledger: ApplyLedger, entry: Rea
   if (voided) {
     return yield* ledger.record(entry.action, {
       status: "adopted",
-      message: `QBO ${entry.item.entity} ${voided.Id} is already voided; nothing more to do`,
+      message: `QBO ${qboRecordName(entry.item.entity, voided as unknown as Record<string, unknown>)} is already voided; nothing more to do`,
       qboId: voided.Id,
       code: "5010"
     }, voided as unknown as Record<string, unknown>, request)
@@ -222,7 +223,7 @@ const runSend = Effect.fnUntraced(function*(realmId: string, ledger: ApplyLedger
   const requestId = requestIdFor(realmId, action.address, { id, sendTo })
   const result = yield* writer.send<Record<string, unknown>>(String(id), sendTo, requestId).pipe(Effect.result)
   if (result._tag === "Failure") return yield* ledger.record(action, failureOutcome(result.failure), undefined, { requestId })
-  yield* ledger.record(action, { status: "applied", message: `e-mailed QBO invoice ${String(id)} to ${sendTo ?? "its billing address"}`, qboId: String(id) }, result.success, { requestId })
+  yield* ledger.record(action, { status: "applied", message: `e-mailed QBO ${qboRecordName("Invoice", { Id: String(id), ...result.success })} to ${sendTo ?? "its billing address"}`, qboId: String(id) }, result.success, { requestId })
 })
 
 /** Invoice e-mails (`POST /invoice/{id}/send`), a few at a time. */

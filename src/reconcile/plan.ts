@@ -288,6 +288,36 @@ const mappingWarnings = (ctx: PlanContext, actions: ReadonlyArray<PlanAction>, w
     .map((finding) => ({ code: "mapping-unresolved", message: `${finding.message}; no invoice of this run needs it, fix it before one does`, autotaskInvoiceId: undefined }))
 }
 
+/**
+ * Write-backs that would give an Autotask invoice a number another Autotask invoice already has
+ * (or gets in this run): QBO numbers can repeat (another app, per-type sequences), Autotask's
+ * should not, so say so. Numbers QBO assigns during apply are checked in apply's report.
+ */
+const sharedNumberWarnings = (actions: ReadonlyArray<PlanAction>, snapshot: Snapshot, ctx: PlanContext): ReadonlyArray<PlanWarning> => {
+  const written = new Map<number, string>()
+  for (const action of actions) {
+    const number = action.type === "autotask.writeback" ? (action.payload as { invoiceNumber?: Json }).invoiceNumber : undefined
+    if (typeof number === "string" && action.autotaskInvoiceId !== undefined) written.set(action.autotaskInvoiceId, number)
+  }
+  if (written.size === 0) return []
+  const holders = new Map<string, Array<AtInvoice>>()
+  for (const invoice of [...snapshot.autotask.invoices, ...snapshot.autotask.paidInvoices]) {
+    const number = written.get(invoice.id) ?? autotaskNumberOf(invoice, ctx.config.sync.errorMarker.value)
+    if (number === undefined) continue
+    const list = holders.get(nameKey(number)) ?? []
+    if (!list.some((other) => other.id === invoice.id)) holders.set(nameKey(number), [...list, invoice])
+  }
+  return [...written].flatMap(([id, number]) => {
+    const others = (holders.get(nameKey(number)) ?? []).filter((invoice) => invoice.id !== id)
+    if (others.length === 0) return []
+    return [{
+      code: "writeback-number-shared" as const,
+      message: `the write-back gives Autotask invoice id ${id} the number "${number}", which ${others.map((other) => invoiceLabel(other, ctx)).join(", ")} also ${others.length === 1 ? "has" : "have"}; check the QBO documents numbered "${number}" and renumber one of them`,
+      autotaskInvoiceId: id
+    }]
+  })
+}
+
 /** Warnings about the configuration against QBO's preferences, once per plan. */
 const settingsWarnings = (ctx: PlanContext): ReadonlyArray<PlanWarning> => {
   const warnings: Array<PlanWarning> = []
@@ -342,7 +372,7 @@ export const buildPlan = (snapshot: Snapshot, config: Config, meta: PlanMeta): P
   for (const action of payments.actions) builder.add(action)
   builder.warnings.push(...payments.warnings)
   const actions = [...builder.actions.values()].sort((a, b) => compareStrings(actionKey(a), actionKey(b)))
-  const invoiceWarnings = [...omittedTermWarnings(builder.omittedTerms, ctx), ...builder.warnings]
+  const invoiceWarnings = [...omittedTermWarnings(builder.omittedTerms, ctx), ...builder.warnings, ...sharedNumberWarnings(actions, snapshot, ctx)]
   const warnings = [...settingsWarnings(ctx), ...mappingWarnings(ctx, actions, invoiceWarnings), ...invoiceWarnings]
   const counts = countActions(actions)
   // In sync: nothing to do and nothing out of step (a voided invoice QBO still books is not).

@@ -2,7 +2,7 @@
  * The end-of-apply report: one row per action outcome (applied / adopted / failed / skipped /
  * rejected) and a totals line, as text for the terminal and Markdown for CI summaries.
  */
-import type { ActionOutcome, ApplyReport, OutcomeStatus } from "../domain/report.ts"
+import { type ActionOutcome, type ApplyReport, type OutcomeStatus, sharedNumbers } from "../domain/report.ts"
 import { escapeMarkdown } from "./markdown.ts"
 import { LABEL, SYMBOL } from "./summary.ts"
 
@@ -22,6 +22,7 @@ export const renderReportText = (report: ApplyReport): string => {
   for (const outcome of report.outcomes) {
     out.push(`  ${pad(outcome.status, 8)} ${SYMBOL[outcome.type]} ${pad(LABEL[outcome.type], 11)} ${pad(subject(outcome), 28)} ${outcome.message}`)
   }
+  for (const warning of sharedNumbers(report.outcomes)) out.push("", `⚠ ${warning}`)
   out.push("", reportTotals(report))
   if (report.journal) out.push(`Journal: ${report.journal}`)
   return `${out.join("\n")}\n`
@@ -29,6 +30,7 @@ export const renderReportText = (report: ApplyReport): string => {
 
 export const renderReportMarkdown = (report: ApplyReport, maxRows = 500): string => {
   const out: Array<string> = [`### ${reportTotals(report)}`, ""]
+  for (const warning of sharedNumbers(report.outcomes)) out.push(`⚠ ${escapeMarkdown(warning)}`, "")
   // What needs attention first: failures, rejections, skips, then successes.
   const priority: Record<OutcomeStatus, number> = { failed: 0, rejected: 1, skipped: 2, adopted: 3, applied: 4 }
   const interesting = [...report.outcomes].sort((a, b) => priority[a.status] - priority[b.status])

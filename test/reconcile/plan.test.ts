@@ -228,6 +228,25 @@ describe("plan: invoices", () => {
     assert.deepStrictEqual(payload(other).invoiceNumber, "1102")
   })
 
+  it("warns when a write-back would give an Autotask invoice a number another one has", () => {
+    const world = (otherNumber: string) => simple({
+      autotask: {
+        invoices: [invoice(100, 1, 150), invoice(101, 1, 150, { invoiceNumber: otherNumber, webServiceDate: "2026-11-21T10:00:00Z" })],
+        billingItems: [billingItem(1, 100, 10, 2, 75), billingItem(2, 101, 10, 2, 75)]
+      },
+      qbo: {
+        invoices: [
+          qboDocument("40", { DocNumber: "1001", TotalAmt: 150, PrivateNote: ownershipMarker(100), Line: [managedLine()] }),
+          qboDocument("41", { DocNumber: otherNumber, TotalAmt: 150, Line: [managedLine()] })
+        ]
+      }
+    })
+    const shared = plan(world("1001")).warnings.filter((w) => w.code === "writeback-number-shared")
+    assert.deepStrictEqual(shared.map((w) => w.autotaskInvoiceId), [100])
+    assert.include(shared[0]!.message, `gives Autotask invoice id 100 the number "1001", which Autotask invoice 1001 (id 101) also has`)
+    assert.deepStrictEqual(plan(world("1002")).warnings.filter((w) => w.code === "writeback-number-shared"), [])
+  })
+
   it("rejects an invoice whose lines do not add up to Autotask's total", () => {
     const p = plan(simple({ invoice: { invoiceTotal: 151 } }))
     assert.match(find(p, "invoice.reject").reasons[0]!, /come to 150\.00, but the Autotask total is 151\.00/)

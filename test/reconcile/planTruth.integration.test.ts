@@ -6,6 +6,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { billingCode, billingItem, company, config, invoice, paymentTerm } from "../support/fixtures.ts"
+import { renderReportText } from "../../src/render/report.ts"
 import { assertPlanReadTrue } from "../support/planTruth.ts"
 import { daysAgo, planAndApply, withSandbox, writeDataset } from "../support/sandbox.ts"
 
@@ -54,5 +55,29 @@ describe("plan reads true (integration)", () => {
       ])
       assert.deepStrictEqual(plan.warnings.map((warning) => [warning.code, warning.autotaskInvoiceIds]), [["term-omitted", [104, 105]]])
       assert.deepStrictEqual(plan.actions.filter((action) => action.type === "item.create").map((action) => action.display.incomeAccount), ["Services"])
+    })))
+
+  it.live("names QBO documents by DocNumber in apply's report, and warns when QBO gives two documents one number", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const day = at(daysAgo(1))
+      const dataDir = yield* Effect.promise(() =>
+        writeDataset({
+          autotask: {
+            Invoices: [invoice(100, 1, 150, { invoiceDateTime: day }), invoice(101, 1, -75, { invoiceDateTime: day })],
+            BillingItems: [billingItem(1, 100, 10, 2, 75, { itemDate: day }), billingItem(2, 101, 10, 1, -75, { itemDate: day })],
+            BillingCodes: [billingCode(10, "Managed Services")],
+            Companies: [company(1, "Acme Corp")]
+          },
+          qbo: { Item: [{ Id: "5", SyncToken: "0", Name: "Managed Services", Type: "Service", Active: true, IncomeAccountRef: { value: "1" } }] },
+          // A company whose invoices and credit memos are numbered apart: both get 1001.
+          sandboxYaml: "qbo:\n  salesFormNumbering: perType\n"
+        })
+      )
+      const sandbox = yield* withSandbox({ dataDir })
+      const { report } = yield* planAndApply(sandbox, config({ sync: { timeZone: "UTC", negativeInvoices: "credit-memo" } }))
+      const created = report.outcomes.filter((outcome) => outcome.type === "invoice.create" || outcome.type === "creditmemo.create").map((outcome) => outcome.message)
+      assert.deepStrictEqual(created.map((message) => message.replace(/\(Id \d+\)/, "(Id N)")).sort(), ["created QBO credit memo 1001 (Id N)", "created QBO invoice 1001 (Id N)"])
+      const text = renderReportText(report)
+      assert.include(text, `⚠ Autotask invoices 100 and 101 were both given the number "1001"`)
     })))
 })
