@@ -26,10 +26,11 @@ import {
   termCoverageCheck,
   thresholdCheck,
   tokenStoreCheck,
+  tokenStorePermissionsCheck,
   zoneCheck
 } from "../onboarding/doctorChecks.ts"
 import { configuredRealmId, ENV_OVERRIDES, envValue, tokenStorePath } from "../onboarding/environment.ts"
-import { readTokenStore } from "../qbo/auth/tokenStore.ts"
+import { looseTokenStoreMode, readTokenStore } from "../qbo/auth/tokenStore.ts"
 import type { QboAccount, QboClass, QboCustomer, QboItem, QboNamedParty, QboTaxCode, QboTerm } from "../qbo/model.ts"
 import { QboReader } from "../qbo/QboClient.ts"
 import { readMappingLists } from "../reconcile/mappingLists.ts"
@@ -220,6 +221,8 @@ export const doctorCommand = Command.make(
     const config = report.config
     if (config !== undefined) {
       const storePath = tokenStorePath(config.qbo, configuredRealmId(config))
+      // Before the first read, which tightens a store others can read.
+      const permissions = flags.sandbox ? undefined : tokenStorePermissionsCheck(storePath, yield* looseTokenStoreMode(storePath))
       const stored = flags.sandbox ? undefined : yield* Effect.result(readTokenStore(storePath))
       const storeExists = stored !== undefined && (Result.isFailure(stored) || Option.isSome(stored.success))
       const credentials = flags.sandbox
@@ -249,6 +252,7 @@ export const doctorCommand = Command.make(
               Date.now()
             )
         )
+        if (permissions) checks.push(permissions)
       }
     }
 

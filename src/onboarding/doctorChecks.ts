@@ -446,6 +446,16 @@ export const customerCoverageCheck = (ctx: PlanContext, companies: ReadonlyArray
 
 const DAY_MS = 86_400_000
 
+/** A token store others could read: doctor reports it (reading it tightens it to 0600). */
+export const tokenStorePermissionsCheck = (path: string, looseMode: number | undefined): Check | undefined =>
+  looseMode === undefined ? undefined : check(
+    "qbo.tokenStore.permissions",
+    "QBO token store permissions",
+    "warn",
+    `${path} was readable by others (mode 0${looseMode.toString(8)}); atqbo set it to 0600 now, but whoever could read it may hold your QBO refresh token.`,
+    "Reconnect with `atqbo auth qbo` to replace the refresh token, and keep the file (and .atqbo/) private to the user that runs atqbo."
+  )
+
 export const tokenStoreCheck = (
   path: string,
   record: QboTokenRecord | undefined,

@@ -8,8 +8,9 @@ import { chmod, mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/prom
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Option } from "effect"
-import { describe, expect, it } from "vitest"
-import { readTokenStore, type QboTokenRecord, writeTokenStore } from "../../src/qbo/auth/tokenStore.ts"
+import { describe, expect, it, vi } from "vitest"
+import { tokenStorePermissionsCheck } from "../../src/onboarding/doctorChecks.ts"
+import { looseTokenStoreMode, readTokenStore, type QboTokenRecord, writeTokenStore } from "../../src/qbo/auth/tokenStore.ts"
 
 const record = (n: number, size = 64): QboTokenRecord => ({
   realmId: "9341453129584572",
@@ -127,5 +128,26 @@ describe("QBO token store", () => {
     expect(records.map((value) => value.refreshToken)).toContain(final.refreshToken)
     expect(await readdir(root)).toEqual(["qbo-token.json"])
     expect((await stat(path)).mode & 0o777).toBe(0o600)
+  })
+
+  it("a store others can read is tightened to 0600 with a warning before it is read, and doctor reports it", async () => {
+    const root = await mkdtemp(join(tmpdir(), "atqbo-token-"))
+    const path = join(root, "qbo-token.json")
+    const cases: ReadonlyArray<[number, boolean]> = [[0o644, true], [0o604, true], [0o660, true], [0o600, false], [0o400, false]]
+    for (const [mode, loose] of cases) {
+      await writeFile(path, JSON.stringify(record(1)))
+      await chmod(path, mode)
+      expect(await Effect.runPromise(looseTokenStoreMode(path)), mode.toString(8)).toBe(loose ? mode : undefined)
+      const check = tokenStorePermissionsCheck(path, await Effect.runPromise(looseTokenStoreMode(path)))
+      expect(check?.status, mode.toString(8)).toBe(loose ? "warn" : undefined)
+      const warnings = vi.spyOn(console, "error").mockImplementation(() => {})
+      const read = await Effect.runPromise(readTokenStore(path))
+      const warned = warnings.mock.calls.map((call) => String(call[0]))
+      warnings.mockRestore()
+      expect(Option.getOrUndefined(read)?.refreshToken).toBe(record(1).refreshToken)
+      expect((await stat(path)).mode & 0o777, mode.toString(8)).toBe(loose ? 0o600 : mode)
+      expect(warned.some((line) => line.includes(`was readable by others (mode 0${mode.toString(8)}); atqbo set it to 0600`)), mode.toString(8)).toBe(loose)
+    }
+    expect(await Effect.runPromise(looseTokenStoreMode(join(root, "missing.json")))).toBeUndefined()
   })
 })

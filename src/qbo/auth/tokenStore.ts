@@ -4,9 +4,9 @@
  * then rename — so a crash never leaves a torn file and the rotated token is never lost.
  */
 import { randomBytes } from "node:crypto"
-import { chmod, mkdir, open, readFile, rename, rm } from "node:fs/promises"
+import { chmod, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises"
 import { dirname } from "node:path"
-import { Effect, Option } from "effect"
+import { Console, Effect, Option } from "effect"
 import { QboAuthError } from "../QboClient.ts"
 
 export interface QboTokenRecord {
@@ -32,9 +32,43 @@ const isRecord = (value: unknown): value is QboTokenRecord =>
   typeof (value as Record<string, unknown>)["realmId"] === "string" &&
   typeof (value as Record<string, unknown>)["refreshToken"] === "string"
 
-/** The stored record, or none when the file does not exist. */
+/**
+ * The file's permission bits when group or others may read or write it (the refresh token
+ * grants the company's books); undefined when it is private, absent, or on Windows (no modes).
+ */
+export const looseTokenStoreMode = (path: string): Effect.Effect<number | undefined> =>
+  Effect.promise(async () => {
+    if (process.platform === "win32") return undefined
+    const mode = await stat(path).then((info) => info.mode & 0o777, () => undefined)
+    return mode !== undefined && (mode & 0o077) !== 0 ? mode : undefined
+  })
+
+const octal = (mode: number): string => `0${mode.toString(8).padStart(3, "0")}`
+
+/**
+ * A store others can read is tightened to 0600 with a warning (they may already hold the
+ * token: reconnect to replace it); one atqbo cannot tighten (another owner) is refused.
+ */
+const tighten = (path: string): Effect.Effect<void, QboAuthError> =>
+  Effect.gen(function*() {
+    const mode = yield* looseTokenStoreMode(path)
+    if (mode === undefined) return
+    yield* Effect.tryPromise({
+      try: () => chmod(path, 0o600),
+      catch: () =>
+        new QboAuthError({
+          reason: "token-store",
+          message: `The QBO token store ${path} is readable by others (mode ${octal(mode)}) and atqbo cannot change that; run \`chmod 600 ${path}\` as its owner, then reconnect with \`atqbo auth qbo\` to replace the exposed refresh token.`
+        })
+    })
+    yield* Console.error(
+      `warning: the QBO token store ${path} was readable by others (mode ${octal(mode)}); atqbo set it to 0600. Whoever could read it may hold your QBO refresh token: reconnect with \`atqbo auth qbo\` to replace it.`
+    )
+  })
+
+/** The stored record, or none when the file does not exist; a store others can read is tightened first. */
 export const readTokenStore = (path: string): Effect.Effect<Option.Option<QboTokenRecord>, QboAuthError> =>
-  Effect.tryPromise({
+  tighten(path).pipe(Effect.andThen(Effect.tryPromise({
     try: async () => {
       try {
         return await readFile(path, "utf8")
@@ -68,7 +102,7 @@ export const readTokenStore = (path: string): Effect.Effect<Option.Option<QboTok
       }
       return Effect.succeed(Option.some(parsed))
     })
-  )
+  )))
 
 /** Writes the record atomically with mode 0600, creating the parent directory (0700). */
 export const writeTokenStore = (path: string, record: QboTokenRecord): Effect.Effect<void, QboAuthError> =>
