@@ -18,7 +18,7 @@ import { findClass, lineAmounts, lineClass } from "./lines.ts"
 import { type MeantKind, settingWhere } from "./mappings.ts"
 import { privateNoteFor } from "./marker.ts"
 import { nameKey } from "./names.ts"
-import { decideTax } from "./taxes.ts"
+import { decideTax, type TaxDecision } from "./taxes.ts"
 import { matchTerm } from "./terms.ts"
 
 export interface DesiredDocument {
@@ -120,47 +120,17 @@ export const expectedDocNumber = (invoice: AtInvoice, ctx: PlanContext): string 
   return `${numbering.prefix}${autotaskNumberOf(invoice, errorMarker.value) ?? String(invoice.id)}`
 }
 
-export const desiredDocument = (invoice: AtInvoice, ctx: PlanContext): DesiredOutcome => {
-  const reasons: Array<string> = []
-  const warnings: Array<PlanWarning> = []
+/** The QBO lines of the invoice's billing items; a line that cannot be booked adds its reason. */
+const linesOf = (
+  invoice: AtInvoice,
+  billingItems: ReadonlyArray<AtBillingItem>,
+  sign: 1 | -1,
+  tax: TaxDecision,
+  ctx: PlanContext,
+  reasons: Array<string>,
+  warnings: Array<PlanWarning>
+) => {
   const { config } = ctx
-  const company = ctx.companies.get(invoice.companyID)
-  if (!company) {
-    const reason = ctx.nameless.has(invoice.companyID)
-      ? `Autotask company ${invoice.companyID} of this invoice has no name, so no QBO customer can be matched or created for it; name the company in Autotask`
-      : `Autotask company ${invoice.companyID} of this invoice could not be read`
-    return { kind: "rejected", reasons: [reason], warnings, company }
-  }
-
-  reasons.push(...misspeltEntries(invoice, company, ctx))
-
-  // Amounts that cannot be read exactly are never read as something else (0, a rounded value).
-  const unreadable = unreadableAmounts(invoice, ctx.billingItemsByInvoice.get(invoice.id) ?? [])
-  if (unreadable.length > 0) return { kind: "rejected", reasons: unreadable, warnings, company }
-
-  const total = invoiceTotal(invoice)
-  const negative = Money.isNegative(total)
-  if (negative && config.sync.negativeInvoices === "reject") {
-    reasons.push(
-      `the total is negative (${Money.formatMoney(total)}); QBO cannot accept a negative invoice. Set sync.negativeInvoices: credit-memo in atqbo.yaml to book it as a credit memo`
-    )
-  }
-  const entity = negative ? "CreditMemo" : "Invoice"
-  const sign: 1 | -1 = negative ? -1 : 1
-
-  const customer = resolveCustomer(company, ctx)
-  if (!customer.ok) reasons.push(customer.reason)
-
-  if (ctx.config.sync.numbering.mode === "qbo" && ctx.qbo.customTxnNumbers) {
-    reasons.push(
-      "QBO's \"Custom transaction numbers\" setting is on, so QBO would leave the invoice unnumbered; turn it off in QBO or set sync.numbering.mode: autotask"
-    )
-  }
-
-  const tax = decideTax(invoice, ctx, reasons, warnings)
-  const billingItems = ctx.billingItemsByInvoice.get(invoice.id) ?? []
-  if (billingItems.length === 0) reasons.push("the invoice has no billing items in Autotask")
-
   const lines: Array<Json> = []
   const display: Array<DisplayLine> = []
   const newItems = new Map<string, Extract<ItemTarget, { kind: "create" }>>()
@@ -239,6 +209,64 @@ export const desiredDocument = (invoice: AtInvoice, ctx: PlanContext): DesiredOu
       ...(detail.ServiceDate ? { serviceDate: detail.ServiceDate as string } : {})
     })
   }
+  return { lines, display, newItems, linesTotal }
+}
+
+/** The QBO term for the invoice's Autotask payment term: exact name, then alias, then the unmatched policy. */
+const termOf = (invoice: AtInvoice, ctx: PlanContext, reasons: Array<string>): { sentTerm: QboTerm | undefined; omittedTerm: string | undefined } => {
+  const atTerm = invoice.paymentTerm === null || invoice.paymentTerm === undefined ? undefined : ctx.paymentTerms.get(invoice.paymentTerm)
+  if (!atTerm) return { sentTerm: undefined, omittedTerm: undefined }
+  const match = matchTerm(atTerm, ctx)
+  if (match.ok) return { sentTerm: match.term, omittedTerm: undefined }
+  if (ctx.config.terms.unmatched === "fail") {
+    reasons.push(`no active QBO term matches Autotask payment term ${match.tried} (terms.yaml unmatched: fail); add an alias in terms.yaml`)
+    return { sentTerm: undefined, omittedTerm: undefined }
+  }
+  return { sentTerm: undefined, omittedTerm: match.tried }
+}
+
+export const desiredDocument = (invoice: AtInvoice, ctx: PlanContext): DesiredOutcome => {
+  const reasons: Array<string> = []
+  const warnings: Array<PlanWarning> = []
+  const { config } = ctx
+  const company = ctx.companies.get(invoice.companyID)
+  if (!company) {
+    const reason = ctx.nameless.has(invoice.companyID)
+      ? `Autotask company ${invoice.companyID} of this invoice has no name, so no QBO customer can be matched or created for it; name the company in Autotask`
+      : `Autotask company ${invoice.companyID} of this invoice could not be read`
+    return { kind: "rejected", reasons: [reason], warnings, company }
+  }
+
+  reasons.push(...misspeltEntries(invoice, company, ctx))
+
+  // Amounts that cannot be read exactly are never read as something else (0, a rounded value).
+  const unreadable = unreadableAmounts(invoice, ctx.billingItemsByInvoice.get(invoice.id) ?? [])
+  if (unreadable.length > 0) return { kind: "rejected", reasons: [...reasons, ...unreadable], warnings, company }
+
+  const total = invoiceTotal(invoice)
+  const negative = Money.isNegative(total)
+  if (negative && config.sync.negativeInvoices === "reject") {
+    reasons.push(
+      `the total is negative (${Money.formatMoney(total)}); QBO cannot accept a negative invoice. Set sync.negativeInvoices: credit-memo in atqbo.yaml to book it as a credit memo`
+    )
+  }
+  const entity = negative ? "CreditMemo" : "Invoice"
+  const sign: 1 | -1 = negative ? -1 : 1
+
+  const customer = resolveCustomer(company, ctx)
+  if (!customer.ok) reasons.push(customer.reason)
+
+  if (ctx.config.sync.numbering.mode === "qbo" && ctx.qbo.customTxnNumbers) {
+    reasons.push(
+      "QBO's \"Custom transaction numbers\" setting is on, so QBO would leave the invoice unnumbered; turn it off in QBO or set sync.numbering.mode: autotask"
+    )
+  }
+
+  const tax = decideTax(invoice, ctx, reasons, warnings)
+  const billingItems = ctx.billingItemsByInvoice.get(invoice.id) ?? []
+  if (billingItems.length === 0) reasons.push("the invoice has no billing items in Autotask")
+
+  const { lines, display, newItems, linesTotal } = linesOf(invoice, billingItems, sign, tax, ctx, reasons, warnings)
 
   // The document must equal Autotask's total to the cent: never a silently different invoice.
   const documentTotal = Money.add(linesTotal, tax.sentTax)
@@ -251,24 +279,9 @@ export const desiredDocument = (invoice: AtInvoice, ctx: PlanContext): DesiredOu
     )
   }
 
-  // Terms: exact name, then alias, then the unmatched policy.
   const body: Record<string, Json> = {}
-  let sentTerm: QboTerm | undefined
-  let omittedTerm: string | undefined
-  const atTerm = entity === "Invoice" && invoice.paymentTerm !== null && invoice.paymentTerm !== undefined
-    ? ctx.paymentTerms.get(invoice.paymentTerm)
-    : undefined
-  if (atTerm) {
-    const match = matchTerm(atTerm, ctx)
-    if (match.ok) {
-      sentTerm = match.term
-      body.SalesTermRef = ref(match.term, match.term.Name)
-    } else if (config.terms.unmatched === "fail") {
-      reasons.push(`no active QBO term matches Autotask payment term ${match.tried} (terms.yaml unmatched: fail); add an alias in terms.yaml`)
-    } else {
-      omittedTerm = match.tried
-    }
-  }
+  const { sentTerm, omittedTerm } = entity === "Invoice" ? termOf(invoice, ctx, reasons) : { sentTerm: undefined, omittedTerm: undefined }
+  if (sentTerm) body.SalesTermRef = ref(sentTerm, sentTerm.Name)
 
   if (ctx.qbo.classPerTxn && config.classes.default !== undefined) {
     const txnClass = findClass(config.classes.default, settingWhere(config, "classes.default"), ctx)
