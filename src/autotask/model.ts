@@ -15,6 +15,7 @@ export type AtEntityName =
   | "TaxRegions"
   | "Taxes"
   | "InvoiceTemplates"
+  | "Currencies"
 
 export interface AtUdf {
   readonly name: string
@@ -102,7 +103,23 @@ export interface AtCompany {
   readonly taxRegionID?: number | null
   readonly isTaxExempt?: boolean | null
   readonly webAddress?: string | null
+  /** → Currencies (Multi-currency module): the currency the company is invoiced in; null → the internal currency. */
+  readonly currencyID?: number | null
   readonly userDefinedFields?: ReadonlyArray<AtUdf>
+}
+
+/**
+ * Multi-currency module (reference autotask-api.md §11: invoice and billing item amounts are in
+ * the customer's currency). `name` is the ISO 4217 code; `exchangeRate` is relative to the
+ * internal currency, in a direction the reference does not settle [uncertain] (reconcile/currency.ts).
+ */
+export interface AtCurrency {
+  readonly id: number
+  readonly name: string
+  readonly description?: string | null
+  readonly exchangeRate?: number | string | null
+  readonly isActive: boolean
+  readonly isInternalCurrency: boolean
 }
 
 export interface AtContact {

@@ -4,7 +4,7 @@
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { type AutotaskSimulator, startAutotaskSimulator } from "../../src/sandbox/autotask/index.ts"
-import { authHeaders, getJson, invoices, postJson, probe, restUrl, sampleDataset } from "./fixtures.ts"
+import { authHeaders, getJson, invoices, postJson, probe, restUrl, sampleDataset, withSimulator } from "./fixtures.ts"
 
 let sim: AutotaskSimulator
 beforeAll(async () => {
@@ -372,4 +372,27 @@ describe("ThresholdInformation and entity information", () => {
     const info = await getJson(sim, "Invoices/entityInformation")
     assert.deepStrictEqual([info.json.info.canQuery, info.json.info.canUpdate, info.json.info.canCreate], [true, true, false])
   })
+})
+
+describe("Currencies (Multi-currency module)", () => {
+  it("serves Currencies with the ISO name, rate and internal flag, and company currencyID", () =>
+    withSimulator({
+      data: {
+        entities: {
+          Currencies: [
+            { id: 1, name: "CAD", description: "Canadian Dollar", displaySymbol: 1, exchangeRate: 1.0000, isActive: true, isInternalCurrency: true },
+            { id: 2, name: "USD", description: "US Dollar", displaySymbol: 1, exchangeRate: 0.7400, isActive: true, isInternalCurrency: false }
+          ],
+          Companies: [{ id: 10, companyName: "Yankee Inc", companyType: 1, isActive: true, currencyID: 2 }]
+        }
+      }
+    }, async (sim) => {
+      const foreign = await postJson(sim, "Currencies/query", { filter: [{ op: "eq", field: "isInternalCurrency", value: false }] })
+      assert.deepStrictEqual(foreign.json.items.map((row: { name: string; exchangeRate: number }) => [row.name, row.exchangeRate]), [["USD", 0.74]])
+      const company = await postJson(sim, "Companies/query", { filter: [{ op: "eq", field: "currencyID", value: 2 }] })
+      assert.deepStrictEqual(company.json.items.map((row: { id: number }) => row.id), [10])
+      const fields = await getJson(sim, "Currencies/entityInformation/fields")
+      const name = fields.json.fields.find((field: { name: string }) => field.name === "name")
+      assert.strictEqual(name.length, 3)
+    }))
 })

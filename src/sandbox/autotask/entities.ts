@@ -17,7 +17,8 @@ export const ENTITY_NAMES: ReadonlyArray<AtEntityName> = [
   "TaxCategories",
   "TaxRegions",
   "Taxes",
-  "InvoiceTemplates"
+  "InvoiceTemplates",
+  "Currencies"
 ]
 
 const entityByLowerName = new Map(ENTITY_NAMES.map((name) => [name.toLowerCase(), name]))
@@ -73,7 +74,12 @@ const FIELD_LISTS: Record<AtEntityName, string> = {
   TaxCategories: `id:l* description:s(500) isActive:b* name:s(200)*`,
   TaxRegions: `id:l* isActive:b* name:s(200)*`,
   Taxes: `id:l* isCompounded:b taxCategoryID:i*>TaxCategories taxName:s(100)* taxRate:d* taxRegionID:i*>TaxRegions`,
-  InvoiceTemplates: `id:l* name:s(100)*`
+  InvoiceTemplates: `id:l* name:s(100)*`,
+  // Multi-currency module only; query and update, never create or delete. Fields: the REST
+  // CurrencyModel (aenichols/ATREST-CSharp-Client docs/CurrencyModel.md); name is the 3-letter
+  // ISO code, description/displaySymbol required (moldypenguins/AutotaskNET Entities/Currency.cs).
+  Currencies: `id:l* currencyNegativeFormat:s(50) currencyPositiveFormat:s(50) description:s(100)* displaySymbol:i*
+    exchangeRate:d isActive:b* isInternalCurrency:b* lastModifiedDateTime:t name:s(3)* updateResourceID:i`
 }
 
 const TYPE_CODES: Record<string, FieldType> = {

@@ -22,6 +22,10 @@ export interface QboRealmData {
   readonly CreditMemo?: ReadonlyArray<JsonObject>
   readonly Payment?: ReadonlyArray<JsonObject>
   readonly Attachable?: ReadonlyArray<JsonObject>
+  /** The company's currency list (multicurrency on): `{Code, Name, Active}`. */
+  readonly CompanyCurrency?: ReadonlyArray<JsonObject>
+  /** `{SourceCurrencyCode, TargetCurrencyCode, Rate, AsOfDate}`: rates for documents sent without one. */
+  readonly ExchangeRate?: ReadonlyArray<JsonObject>
   readonly Preferences?: JsonObject
   readonly CompanyInfo?: JsonObject
 }

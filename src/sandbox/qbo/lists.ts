@@ -3,6 +3,7 @@
  * namespace), Item, Term, Class, Account. Each builder validates names, lengths, required
  * fields, references and uniqueness, and fills the fields QBO fills.
  */
+import { customerCurrency } from "./currency.ts"
 import { Faults } from "./faults.ts"
 import { DUPLICATE_PARTY_NAME } from "./faults.ts"
 import { type JsonObject, type MutableJson, objectField, refValue } from "./json.ts"
@@ -95,7 +96,7 @@ export const buildParty = (ctx: OpContext, entity: SimEntity, input: JsonObject,
   output["Balance"] = existing?.data["Balance"] ?? 0
   output["BalanceWithJobs"] = existing?.data["BalanceWithJobs"] ?? 0
   output["Taxable"] = asBoolean(input["Taxable"]) ?? false
-  output["CurrencyRef"] = input["CurrencyRef"] ?? existing?.data["CurrencyRef"] ?? { value: "USD", name: "United States Dollar" }
+  output["CurrencyRef"] = customerCurrency(ctx, input, existing)
   output["PreferredDeliveryMethod"] = input["PreferredDeliveryMethod"] ?? "Print"
   output["PrintOnCheckName"] = input["PrintOnCheckName"] ?? displayName
   return output

@@ -3,6 +3,7 @@
  * (full or sparse, SyncToken-checked), delete and void (transactions), send (invoices).
  * Each returns the entity as QBO would; failures throw `SimFault`.
  */
+import { buildCompanyCurrency, checkCurrencyPrefsUnchanged } from "./currency.ts"
 import { Faults } from "./faults.ts"
 import { type JsonObject, type MutableJson, isObject, objectField, refValue, stringField } from "./json.ts"
 import { buildAttachable } from "./attachables.ts"
@@ -51,8 +52,11 @@ const build = (ctx: OpContext, entity: SimEntity, input: JsonObject, existing: S
       return buildPayment(ctx, input, existing)
     case "Attachable":
       return buildAttachable(input)
+    case "CompanyCurrency":
+      return buildCompanyCurrency(ctx, input, existing)
     case "TaxCode":
     case "TaxRate":
+    case "ExchangeRate":
       throw Faults.unsupportedOperation(`Operation Create is not supported for ${entity}; use the TaxService endpoint.`)
   }
 }
@@ -190,6 +194,7 @@ export const updatePreferences = (ctx: OpContext, body: JsonObject): JsonObject 
   if (syncToken === undefined) throw Faults.required("SyncToken")
   const existing = ctx.store.preferences
   if (String(existing["SyncToken"]) !== syncToken) throw Faults.stale()
+  checkCurrencyPrefsUnchanged(ctx, body)
   const merged: MutableJson = { ...existing }
   for (const [key, value] of Object.entries(body)) {
     if (COMMON_READ_ONLY.includes(key)) continue

@@ -62,6 +62,16 @@ export interface QboSimCdc {
   readonly capPerEntity: boolean
 }
 
+export interface QboSimCurrency {
+  /**
+   * A foreign-currency sales document sent without `ExchangeRate`: QBO's rate for the TxnDate
+   * (`rateForDate`, the 2017 behaviour), or 1 (`one`, reported in 2024: wordcamp.org PR #1325).
+   */
+  readonly omittedExchangeRate: "rateForDate" | "one"
+  /** A sales document sent without `CurrencyRef`: the home currency, or the customer's (UNCERTAIN). */
+  readonly omittedDocumentCurrency: "home" | "customer"
+}
+
 export interface QboSimOptions {
   /** Multiplies every window, expiry and delay: 0.001 turns a minute into 60 ms. */
   readonly timeScale: number
@@ -90,6 +100,8 @@ export interface QboSimOptions {
   /** Full update echoing the read-only `DeliveryInfo` fails (python-quickbooks #388). */
   readonly rejectReadOnlyDeliveryInfo: boolean
   readonly lineAmountCheck: QboSimLineAmountCheck
+  /** Multicurrency details the reference leaves open; see currency.ts. */
+  readonly currency: QboSimCurrency
   /** How long a `requestid` is remembered (simulated seconds); null = forever. */
   readonly requestIdRetentionSeconds: number | null
   readonly limits: QboSimLimits
@@ -121,6 +133,7 @@ export const DEFAULT_QBO_SIM_OPTIONS: QboSimOptions = {
   rejectNegativeTotals: true,
   rejectReadOnlyDeliveryInfo: true,
   lineAmountCheck: { enabled: true, tolerance: "0" },
+  currency: { omittedExchangeRate: "rateForDate", omittedDocumentCurrency: "home" },
   requestIdRetentionSeconds: null,
   limits: { enabled: true, requestsPerMinute: 500, maxConcurrent: 10, batchesPerMinute: 40 },
   throttle: { retryAfterSeconds: null, xmlBody: false },
@@ -157,7 +170,11 @@ const RATES = new Set([
   "loseResponseRate"
 ])
 
-const CHOICES: Record<string, ReadonlyArray<string>> = { salesFormNumbering: ["shared", "perType"] }
+const CHOICES: Record<string, ReadonlyArray<string>> = {
+  salesFormNumbering: ["shared", "perType"],
+  omittedExchangeRate: ["rateForDate", "one"],
+  omittedDocumentCurrency: ["home", "customer"]
+}
 
 const describe = (value: unknown): string =>
   value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "a mapping" : JSON.stringify(value)

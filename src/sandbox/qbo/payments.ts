@@ -5,8 +5,9 @@
  */
 import { Option } from "effect"
 import * as Money from "../../domain/money.ts"
+import { currencyRef, homeCurrency } from "./currency.ts"
 import { Faults } from "./faults.ts"
-import { type JsonObject, type JsonValue, type MutableJson, arrayField, isObject, stringField } from "./json.ts"
+import { type JsonObject, type JsonValue, type MutableJson, arrayField, isObject, refValue, stringField } from "./json.ts"
 import { type OpContext, asObject, checkLength, findVisible, namedRef, resolveRef } from "./rules.ts"
 import type { RealmStore, StoredRecord } from "./store.ts"
 import { metaTime, pacificDate } from "./time.ts"
@@ -85,7 +86,13 @@ export const buildPayment = (ctx: OpContext, input: JsonObject, existing: Stored
   output["UnappliedAmt"] = Money.toApiNumber(unapplied)
   output["Line"] = lines
   output["ProcessPayment"] = input["ProcessPayment"] ?? false
-  output["CurrencyRef"] = input["CurrencyRef"] ?? { value: "USD", name: "United States Dollar" }
+  // A payment is in its customer's currency, as are the invoices it pays (Intuit "Manage multiple currencies").
+  const currency = refValue(customer.data, "CurrencyRef") ?? homeCurrency(ctx)
+  const sentCurrency = refValue(input, "CurrencyRef")
+  if (sentCurrency !== undefined && sentCurrency !== currency) {
+    throw Faults.business(`The payment's currency (${sentCurrency}) must be the currency of its customer (${currency}).`, "CurrencyRef")
+  }
+  output["CurrencyRef"] = currencyRef(currency)
   return output
 }
 

@@ -5,6 +5,7 @@
  */
 import { Option } from "effect"
 import * as Money from "../../domain/money.ts"
+import { documentCurrency } from "./currency.ts"
 import { Faults } from "./faults.ts"
 import { type JsonObject, type JsonValue, type MutableJson, arrayField, isObject, objectField, refValue, stringField } from "./json.ts"
 import { paidAmount } from "./payments.ts"
@@ -330,8 +331,7 @@ export const buildSalesDocument = (
   output["EmailStatus"] = emailStatus
   output["PrintStatus"] = input["PrintStatus"] ?? existing?.data["PrintStatus"] ?? "NotSet"
   if (existing?.data["DeliveryInfo"] !== undefined) output["DeliveryInfo"] = existing.data["DeliveryInfo"]
-  const home = refValue(preferences(ctx, "CurrencyPrefs"), "HomeCurrency") ?? "USD"
-  output["CurrencyRef"] = input["CurrencyRef"] ?? { value: home, name: home === "USD" ? "United States Dollar" : home }
+  Object.assign(output, documentCurrency(ctx, input, customer, txnDate, total))
 
   // DocNumber (§11.9): custom numbers → as sent (or none); automatic → next number.
   const customNumbers = salesForms?.["CustomTxnNumbers"] === true

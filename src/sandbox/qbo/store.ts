@@ -20,6 +20,8 @@ export type SimEntity =
   | "CreditMemo"
   | "Payment"
   | "Attachable"
+  | "CompanyCurrency"
+  | "ExchangeRate"
 
 export const SIM_ENTITIES: ReadonlyArray<SimEntity> = [
   "Item",
@@ -34,7 +36,9 @@ export const SIM_ENTITIES: ReadonlyArray<SimEntity> = [
   "Invoice",
   "CreditMemo",
   "Payment",
-  "Attachable"
+  "Attachable",
+  "CompanyCurrency",
+  "ExchangeRate"
 ]
 
 export const TRANSACTION_ENTITIES: ReadonlySet<SimEntity> = new Set(["Invoice", "CreditMemo", "Payment"])

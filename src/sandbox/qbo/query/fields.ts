@@ -90,6 +90,8 @@ const table: Record<string, ReadonlyArray<readonly [string, FieldSpec]>> = {
   TaxCode: [f("Id", "id"), f("Name", "string"), f("Active", "boolean"), ...META],
   TaxRate: [f("Id", "id"), f("Name", "string"), f("Active", "boolean"), ...META],
   Attachable: [f("Id", "id"), f("FileName", "string"), f("Category", "string"), f("ContentType", "string"), ...META],
+  CompanyCurrency: [f("Id", "id"), f("Code", "string"), f("Name", "string"), f("Active", "boolean"), ...META],
+  ExchangeRate: [f("SourceCurrencyCode", "string"), f("TargetCurrencyCode", "string"), f("AsOfDate", "date"), ...META],
   Preferences: META,
   CompanyInfo: META
 }
