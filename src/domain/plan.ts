@@ -4,6 +4,7 @@
  * action ran (the Id of a customer created in the same run, QBO's DocNumber) appear as
  * `PayloadRef` placeholders that `apply` resolves.
  */
+import type { CurrencyTotals } from "./totals.ts"
 
 export type ActionType =
   | "item.create"
@@ -184,6 +185,8 @@ export interface PlanSummary {
   /** Autotask invoices considered, and how many needed nothing. */
   readonly invoicesRead: number
   readonly invoicesInSync: number
+  /** Money per currency: booked, taken back, refused (domain/totals.ts). Since 2.1; absent in older plan files. */
+  readonly totals?: ReadonlyArray<CurrencyTotals>
 }
 
 /**
@@ -191,9 +194,10 @@ export interface PlanSummary {
  * `autotaskInvoiceIds` and the codes voided-open, description-truncated, mapping-unresolved,
  * writeback-number-shared. 2.0: the
  * checksum covers only what apply executes; `contentChecksum` protects what reviewers read;
- * `configChecksum`, `overLimits` and `window.explicitDates` were added.
+ * `configChecksum`, `overLimits` and `window.explicitDates` were added. 2.1 added
+ * `summary.totals` (money per currency); a 2.0 file still reads, its totals computed from its actions.
  */
-export const PLAN_FORMAT_VERSION = "2.0"
+export const PLAN_FORMAT_VERSION = "2.1"
 
 /** A safety limit (atqbo.yaml `limits`) the plan exceeds: apply refuses it without `--force`. */
 export interface LimitViolation {

@@ -15,6 +15,7 @@ import {
   type PlanWarning
 } from "../domain/plan.ts"
 import { planChecksum } from "../domain/checksum.ts"
+import { planTotals } from "../domain/totals.ts"
 
 export const UNROUTED = "(unrouted)"
 
@@ -88,7 +89,8 @@ export const combinePlans = (parts: ReadonlyArray<ConnectionPart>, unrouted: Rea
       warnings: warnings.length,
       errors: counts["invoice.reject"],
       invoicesRead,
-      invoicesInSync: parts.reduce((sum, part) => sum + part.plan.summary.invoicesInSync, 0)
+      invoicesInSync: parts.reduce((sum, part) => sum + part.plan.summary.invoicesInSync, 0),
+      totals: planTotals(actions, first.currency)
     },
     actions,
     warnings,
