@@ -23,6 +23,7 @@ import { SafetyLimitExceeded } from "../reconcile/safety.ts"
 import { staleness } from "../reconcile/stale.ts"
 import { annotationLines, applyAnnotations, applySummary, planAnnotations } from "../render/github.ts"
 import { renderReportText } from "../render/report.ts"
+import { terminalFor } from "../render/terminal.ts"
 import { renderText } from "../render/text.ts"
 import { configFlag, InvalidInput, loadConfig, planningFlags, scopeFlagsGiven, windowRequest } from "./common.ts"
 import { withCompanyWriters } from "./connect.ts"
@@ -111,7 +112,7 @@ const applyWith = Effect.fnUntraced(function*(flags: ApplyFlags, config: Config,
       const plan: Plan = yield* makePlanAll(connected, request, VERSION, only)
       if (saved) yield* checkSaved(saved, plan, file!)
       else {
-        yield* Console.log(renderText(plan, { verbose: false }).trimEnd())
+        yield* Console.log(renderText(plan, { verbose: false, terminal: terminalFor(process.stdout) }).trimEnd())
         if (plan.actions.length === 0) return yield* Console.log("\nNothing to apply.")
         // Rejections that write nothing need no confirmation, but are still journalled,
         // notified and annotated below: an invoice that cannot be synced is always told.

@@ -9,6 +9,7 @@ import { makePlanAll } from "../reconcile/makePlan.ts"
 import { annotationLines, planAnnotations, planCommentBody, planSummary } from "../render/github.ts"
 import { renderPlan } from "../render/index.ts"
 import { renderJson } from "../render/json.ts"
+import { terminalFor } from "../render/terminal.ts"
 import { renderText } from "../render/text.ts"
 import { checkPlanOut, configFlag, loadConfig, planningFlags, windowRequest, writeOutput } from "./common.ts"
 import { withCompanyReaders } from "./connect.ts"
@@ -21,7 +22,7 @@ const PLAN_OUTPUT_FORMATS = ["text", "markdown", "json", "github"] as const
 export const emitGithub = (plan: Plan, commentFile: Option.Option<string>, verbose: boolean) =>
   Effect.gen(function*() {
     for (const line of annotationLines(planAnnotations(plan))) yield* Console.log(line)
-    yield* Console.log(renderText(plan, { verbose }))
+    yield* Console.log(renderText(plan, { verbose, terminal: terminalFor(process.stdout) }))
     const summaryFile = process.env.GITHUB_STEP_SUMMARY
     if (summaryFile) yield* Effect.promise(() => appendFile(summaryFile, planSummary(plan), "utf8"))
     if (Option.isSome(commentFile)) {
@@ -60,7 +61,7 @@ export const planCommand = Command.make(
       makePlanAll(connected, request, VERSION, Option.getOrUndefined(flags.connection)))
     if (Option.isSome(flags.out)) yield* writeOutput(flags.out.value, renderJson(plan))
     if (flags.format === "github") yield* emitGithub(plan, flags.commentFile, flags.verbose)
-    else yield* Console.log(renderPlan(plan, flags.format, { verbose: flags.verbose }).trimEnd())
+    else yield* Console.log(renderPlan(plan, flags.format, { verbose: flags.verbose, terminal: terminalFor(process.stdout) }).trimEnd())
     if (Option.isSome(flags.out)) yield* Console.error(`Saved the plan to ${flags.out.value}; apply exactly it with \`atqbo apply ${flags.out.value}\`.`)
     yield* setExitCode(flags.detailedExitcode && hasChanges(plan) ? 2 : 0)
   })

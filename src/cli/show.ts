@@ -3,6 +3,7 @@ import { Console, Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { readPlanFile } from "../reconcile/planFile.ts"
 import { PLAN_FORMATS, renderPlan } from "../render/index.ts"
+import { terminalFor } from "../render/terminal.ts"
 import { VERSION } from "./version.ts"
 
 export const showCommand = Command.make(
@@ -14,7 +15,7 @@ export const showCommand = Command.make(
   },
   Effect.fn("show")(function*(flags) {
     const plan = yield* readPlanFile(flags.planFile, VERSION)
-    yield* Console.log(renderPlan(plan, flags.format, { verbose: flags.verbose }).trimEnd())
+    yield* Console.log(renderPlan(plan, flags.format, { verbose: flags.verbose, terminal: terminalFor(process.stdout) }).trimEnd())
   })
 ).pipe(
   Command.withDescription("Render a saved plan (no network, no credentials). A plan file edited after `atqbo plan` wrote it is refused: what `show` prints is what was planned."),

@@ -22,6 +22,7 @@ import {
   type WarningCode
 } from "../domain/plan.ts"
 import { configChecksum, planChecksum } from "../domain/checksum.ts"
+import { planTotals } from "../domain/totals.ts"
 import {
   customerCreateAction,
   documentCreateAction,
@@ -168,6 +169,9 @@ const voidedOpenWarning = (invoice: AtInvoice, document: OwnedDocument, ctx: Pla
   }
 }
 
+/** What a reviewer does about drift: atqbo tells, a person decides which side is right. */
+const DRIFT_ADVICE = "atqbo never edits a synced document, so correct by hand whichever side is wrong (the QBO document, or the Autotask invoice); this warning repeats every run until they match"
+
 /** Our document exists: report drift, and finish what an interrupted run started (send, write-back). */
 const planRepair = (
   invoice: AtInvoice,
@@ -184,7 +188,7 @@ const planRepair = (
   if (differences.length > 0) {
     builder.warnings.push({
       code: "drift",
-      message: `the QBO ${documentKind(document.entity)} ${document.doc.DocNumber ?? document.doc.Id} of ${invoiceLabel(invoice, ctx)} no longer matches Autotask`,
+      message: `the QBO ${documentKind(document.entity)} ${document.doc.DocNumber ?? document.doc.Id} of ${invoiceLabel(invoice, ctx)} no longer matches Autotask; ${DRIFT_ADVICE}`,
       autotaskInvoiceId: invoice.id,
       differences
     })
@@ -209,7 +213,7 @@ const planSyncedBefore = (invoice: AtInvoice, external: OwnedDocument | undefine
     if (differences.length > 0) {
       builder.warnings.push({
         code: "drift",
-        message: `QBO ${documentKind(external.entity)} ${external.doc.DocNumber} (synced before atqbo) no longer matches ${invoiceLabel(invoice, ctx)}`,
+        message: `QBO ${documentKind(external.entity)} ${external.doc.DocNumber} (synced before atqbo) no longer matches ${invoiceLabel(invoice, ctx)}; ${DRIFT_ADVICE}`,
         autotaskInvoiceId: invoice.id,
         differences
       })
@@ -400,7 +404,8 @@ export const buildPlan = (snapshot: Snapshot, config: Config, meta: PlanMeta): P
       warnings: warnings.length,
       errors: counts["invoice.reject"],
       invoicesRead: invoices.length,
-      invoicesInSync: invoices.filter((invoice) => !touched.has(invoice.id)).length
+      invoicesInSync: invoices.filter((invoice) => !touched.has(invoice.id)).length,
+      totals: planTotals(actions, ctx.qbo.currency)
     },
     overLimits: limitViolations(actions, config.limits),
     actions,

@@ -5,6 +5,7 @@
 import type { Plan } from "../domain/plan.ts"
 import { renderJson } from "./json.ts"
 import { renderMarkdown } from "./markdown.ts"
+import type { Terminal } from "./terminal.ts"
 import { renderText } from "./text.ts"
 
 export const PLAN_FORMATS = ["text", "markdown", "json"] as const
@@ -12,6 +13,8 @@ export type PlanFormat = (typeof PLAN_FORMATS)[number]
 
 export interface RenderOptions {
   readonly verbose: boolean
+  /** For text: colour and width of where it is printed (render/terminal.ts `terminalFor`). */
+  readonly terminal?: Terminal
 }
 
 export const renderPlan = (plan: Plan, format: PlanFormat, options: RenderOptions): string => {

@@ -1,10 +1,32 @@
 /**
- * Markdown plan for PR comments and job summaries: summary and errors first, per-invoice
- * details folded in `<details>`, and always within GitHub's comment limit (65,536
+ * Markdown plan for PR comments and job summaries: summary, money totals and errors first, a
+ * created document and its own write-back as one row, identical warnings once, per-invoice
+ * details and per-customer subtotals folded in `<details>`, and always within GitHub's comment limit (65,536
  * characters): sections that do not fit are cut with a note saying so.
  */
+import * as Money from "../domain/money.ts"
 import { limitViolationText, type Plan, type PlanAction } from "../domain/plan.ts"
-import { companiesLine, differenceText, fieldChanges, LABEL, LIMITS_HINT, LIMITS_TITLE, SECTIONS, summaryLine, SYMBOL, termsAndDue, windowLine } from "./summary.ts"
+import { customerTotals } from "../domain/totals.ts"
+import {
+  companiesLine,
+  differenceText,
+  fieldChanges,
+  foldedWriteBacks,
+  groupWarnings,
+  idsText,
+  LABEL,
+  LIMITS_HINT,
+  LIMITS_TITLE,
+  listedActions,
+  replacedNumber,
+  SECTIONS,
+  summaryLine,
+  SYMBOL,
+  termsAndDue,
+  totalRows,
+  totalsOf,
+  windowLine
+} from "./summary.ts"
 
 export const GITHUB_COMMENT_LIMIT = 65_536
 
@@ -35,15 +57,41 @@ const invoiceCell = (action: PlanAction): string => {
 
 const row = (cells: ReadonlyArray<string>): string => `| ${cells.join(" | ")} |`
 
-const changeRow = (action: PlanAction): string => {
+/** The money table: per currency, what apply books, takes back and refuses. */
+const totalsTable = (plan: Plan): string | undefined => {
+  const rows = totalsOf(plan).flatMap((totals) =>
+    totalRows(totals).map((total) => row([`\`${total.symbol}\``, total.what, String(total.count), `${total.amount} ${escapeMarkdown(totals.currency)}`]))
+  )
+  return rows.length === 0 ? undefined : [row(["", "Totals", "Count", "Amount"]), row(["---", "---", "---:", "---:"]), ...rows].join("\n")
+}
+
+/** New documents' net amount per QBO customer, folded. */
+const customerTable = (plan: Plan): string | undefined => {
+  const customers = customerTotals(plan.actions, plan.currency)
+  if (customers.length === 0) return undefined
+  return [
+    "<details><summary>Totals by customer</summary>",
+    "",
+    row(["QBO customer", "New documents", "Net amount"]),
+    row(["---", "---:", "---:"]),
+    ...customers.map((customer) => row([escapeMarkdown(customer.customer), String(customer.documents), `${Money.formatMoney(Money.decimal(customer.net))} ${escapeMarkdown(customer.currency)}`])),
+    "",
+    "</details>"
+  ].join("\n")
+}
+
+const changeRow = (action: PlanAction, folded: ReadonlyMap<string, PlanAction>): string => {
   const d = action.display
+  const writeBack = folded.get(action.address)
   const what = action.type === "item.create" || action.type === "customer.create"
     ? escapeMarkdown(`${action.name ?? ""}${d.incomeAccount ? ` (income account ${d.incomeAccount})` : ""}`)
     : action.type === "autotask.writeback" || action.type === "autotask.paid"
     ? fieldChanges(action).map((change) => escapeMarkdown(`${change.field}: ${change.before} → ${change.after}`)).join("<br>")
     : escapeMarkdown(d.customer ?? d.company ?? "")
   const amount = d.total ? `${escapeMarkdown(d.total)} ${escapeMarkdown(d.currency ?? "")}` : ""
-  return row([`\`${SYMBOL[action.type]}\``, LABEL[action.type], invoiceCell(action), what, amount])
+  const replaced = writeBack === undefined ? "" : replacedNumber(writeBack)
+  const label = writeBack === undefined ? LABEL[action.type] : `${LABEL[action.type]} → write-back${replaced ? ` (replaces ${escapeMarkdown(replaced)})` : ""}`
+  return row([`\`${SYMBOL[action.type]}\``, label, invoiceCell(action), what, amount])
 }
 
 const invoiceDetails = (action: PlanAction): string => {
@@ -92,6 +140,8 @@ export const renderMarkdown = (plan: Plan, options: MarkdownOptions = {}): strin
   head.push(
     `${escapeMarkdown(companiesLine(plan))} · ${escapeMarkdown(windowLine(plan))} · ${plan.summary.invoicesRead} Autotask invoices read, ${plan.summary.invoicesInSync} already in sync · checksum \`${plan.checksum.slice(0, 19)}\``
   )
+  const totals = totalsTable(plan)
+  if (totals) head.push("", totals)
   const sections: Array<string> = []
   // First and never cut: a reviewer must see that apply will refuse this plan.
   if (plan.overLimits.length > 0) {
@@ -115,20 +165,27 @@ export const renderMarkdown = (plan: Plan, options: MarkdownOptions = {}): strin
     budget -= fitted.used + 120
   }
   if (plan.warnings.length > 0) {
-    const items = plan.warnings.map((warning) => {
-      const diffs = (warning.differences ?? []).map(differenceText).join("; ")
-      return `- ${escapeMarkdown(warning.message)}${diffs ? ` (${escapeMarkdown(diffs)})` : ""} \`${warning.code}\``
+    const items = groupWarnings(plan.warnings).map((group) => {
+      const diffs = group.differences.map(differenceText).join("; ")
+      const ids = group.invoiceIds.length > 0 ? ` (${idsText(group.invoiceIds, 50)})` : ""
+      return `- ${escapeMarkdown(group.message)}${diffs ? ` (${escapeMarkdown(diffs)})` : ""}${ids} \`${group.code}\``
     })
     const fitted = fit(items, Math.floor(budget * 0.3), "warnings", hint)
     sections.push([`#### ⚠️ Warnings (${plan.warnings.length})`, "", fitted.text].join("\n"))
     budget -= fitted.used + 60
   }
-  const changes = plan.actions.filter((action) => action.type !== "invoice.reject")
+  const changes = listedActions(plan.actions).filter((action) => action.type !== "invoice.reject")
   if (changes.length > 0) {
     const ordered = SECTIONS.flatMap((section) => changes.filter((action) => section.types.includes(action.type)))
-    const fitted = fit(ordered.map(changeRow), Math.floor(budget * 0.6), "changes", hint)
+    const folded = foldedWriteBacks(plan.actions)
+    const fitted = fit(ordered.map((action) => changeRow(action, folded)), Math.floor(budget * 0.6), "changes", hint)
     sections.push([`#### Changes (${changes.length})`, "", row(["", "Action", "Autotask invoice", "QBO / change", "Amount"]), row(["---", "---", "---", "---", "---:"]), fitted.text].join("\n"))
     budget -= fitted.used + 100
+    const byCustomer = customerTable(plan)
+    if (byCustomer && byCustomer.length < budget / 2) {
+      sections.push(byCustomer)
+      budget -= byCustomer.length
+    }
     const documents = ordered.filter((action) => action.type === "invoice.create" || action.type === "creditmemo.create")
     if (documents.length > 0 && budget > 500) {
       const details = fit(documents.map(invoiceDetails), budget, "document details", hint)

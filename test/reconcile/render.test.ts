@@ -57,7 +57,7 @@ describe("renderers", () => {
     assert.include(text, "      - the total is negative (-20.00)")
     assert.include(text, `  + customer    create QBO customer "O'Brien "Pipes" & Sons" for Autotask company 2`)
     assert.include(text, `  + item        create QBO item "Plumbing \\ Parts"`)
-    assert.match(text, /\+ invoice\s+Autotask id 101 \(id 101\)|\+ invoice\s+Autotask id 101/)
+    assert.match(text, /\+ invoice\s+id 101\s+O'Brien "Pipes" & Sons\s+1,234\.50 USD  → write-back/, "a new invoice and its own write-back are one entry")
     assert.include(text, "1,234.50 USD")
     assert.include(text, `~ write-back  mark Autotask invoice id 103 synced (its QBO document exists but the write-back is missing)`)
     assert.include(text, `invoiceNumber: (blank) → "1001"`)
