@@ -24,6 +24,7 @@ export type AutotaskErrorKind =
   | "network" // connection refused/reset/timeout after retries ran out
   | "unexpected-response" // body not in the documented shape
   | "lease-lost" // not sent: this apply no longer holds its QBO company's lease
+  | "stopped" // not sent: this apply was asked to stop (a signal, a journal it cannot write)
 
 export class AutotaskError extends Data.TaggedError("AutotaskError")<{
   readonly kind: AutotaskErrorKind
@@ -94,7 +95,11 @@ export interface AutotaskWriterService {
    * One outcome per update, in order; a failed PATCH or read-back fails only its invoices.
    */
   readonly updateInvoices: (
-    updates: ReadonlyArray<{ readonly id: number; readonly fields: AtInvoiceWrite }>
+    updates: ReadonlyArray<{ readonly id: number; readonly fields: AtInvoiceWrite }>,
+    options?: {
+      /** Runs before each PATCH; when it fails, that invoice is not sent and gets its error. */
+      readonly before?: (id: number) => Effect.Effect<void, AutotaskError>
+    }
   ) => Effect.Effect<ReadonlyArray<InvoiceUpdateOutcome>>
 }
 

@@ -168,8 +168,13 @@ const verifyInvoice = (id: number, fields: AtInvoiceWrite, invoice: AtInvoice | 
 }
 
 const makeWriter = (transport: AutotaskTransportService, reader: ReturnType<typeof makeReader>) => ({
-  updateInvoices: Effect.fn("AutotaskWriter.updateInvoices")(function*(updates: ReadonlyArray<{ readonly id: number; readonly fields: AtInvoiceWrite }>) {
-    const patched = yield* Effect.forEach(updates, (update) => Effect.result(patchInvoice(transport, update.id, update.fields)), { concurrency: 3 })
+  updateInvoices: Effect.fn("AutotaskWriter.updateInvoices")(function*(
+    updates: ReadonlyArray<{ readonly id: number; readonly fields: AtInvoiceWrite }>,
+    options?: { readonly before?: (id: number) => Effect.Effect<void, AutotaskError> }
+  ) {
+    const patch = (update: { readonly id: number; readonly fields: AtInvoiceWrite }) =>
+      Effect.result((options?.before?.(update.id) ?? Effect.void).pipe(Effect.andThen(patchInvoice(transport, update.id, update.fields))))
+    const patched = yield* Effect.forEach(updates, patch, { concurrency: 3 })
     const readBack = updates.filter((_, index) => patched[index]!._tag === "Success").map((update) => update.id)
     const rows = yield* Effect.result(reader.queryIn<AtInvoice>("Invoices", "id", readBack))
     const byId = rows._tag === "Success" ? new Map(rows.success.map((row) => [row.id, row])) : undefined

@@ -8,7 +8,7 @@ import { Data } from "effect"
 import { AutotaskError, type AutotaskErrorKind } from "./AutotaskClient.ts"
 
 /** What a call to Autotask can end in (a lost lease stops a write before any call). */
-type CallFailureKind = Exclude<AutotaskErrorKind, "lease-lost">
+type CallFailureKind = Exclude<AutotaskErrorKind, "lease-lost" | "stopped">
 
 export class AutotaskCallFailure extends Data.TaggedError("AutotaskCallFailure")<{
   readonly kind: CallFailureKind

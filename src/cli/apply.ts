@@ -4,7 +4,8 @@
  * (or `--auto-approve`). Safety limits are checked before any write. All of it runs under the
  * apply lease of each QBO company (src/cli/lease.ts): one apply at a time per company. A
  * failure before the first write is notified like one after it; rejections are journalled,
- * notified and annotated whether or not anything else is written.
+ * notified and annotated whether or not anything else is written. Apply never writes what it
+ * cannot record: no journal, no writes; Ctrl-C or SIGTERM stops new writes, not those in flight.
  */
 import { randomUUID } from "node:crypto"
 import { appendFile } from "node:fs/promises"
@@ -15,6 +16,7 @@ import type { Config, NotificationsConfig } from "../config/types.ts"
 import { hasChanges, type Plan } from "../domain/plan.ts"
 import type { ApplyReport } from "../domain/report.ts"
 import { applyAll } from "../reconcile/applyAll.ts"
+import { ApplyStop, makeStopSwitch, type StopSwitch } from "../reconcile/applyStop.ts"
 import { Journal } from "../reconcile/journal.ts"
 import { makePlanAll } from "../reconcile/makePlan.ts"
 import { deliver, type Delivery, failureNotice, notify } from "../reconcile/notify.ts"
@@ -28,7 +30,8 @@ import { renderText } from "../render/text.ts"
 import { configFlag, InvalidInput, loadConfig, planningFlags, scopeFlagsGiven, windowRequest } from "./common.ts"
 import { withCompanyWriters } from "./connect.ts"
 import { breakLease, underLease } from "./lease.ts"
-import { setExitCode } from "./exitCode.ts"
+import { noteSignal, setExitCode } from "./exitCode.ts"
+import { takeSignals } from "./signals.ts"
 import { VERSION } from "./version.ts"
 
 export class NotConfirmed extends Data.TaggedError("NotConfirmed")<{ readonly message: string }> {}
@@ -84,6 +87,24 @@ const present = (plan: Plan, report: ApplyReport, format: "text" | "github", not
     yield* reportDeliveries(yield* notify(notifications, plan, report))
   })
 
+/**
+ * Runs the writes with Ctrl-C and SIGTERM turned into a stop: no new write starts, those in
+ * flight finish and are journalled, then the report is printed and the run exits 130 or 143.
+ * A second signal aborts at once (the runtime's handlers are back by then).
+ */
+const stoppingOnSignal = <A, E, R>(stop: StopSwitch, writes: Effect.Effect<A, E, R>) =>
+  Effect.acquireUseRelease(
+    Effect.sync(() =>
+      takeSignals((signal) => {
+        noteSignal(signal)
+        stop.stop(`apply was interrupted (${signal})`)
+        process.stderr.write(`\nReceived ${signal}: finishing the requests in flight and starting no new writes; ${signal} again aborts at once (unrecorded).\n`)
+      })
+    ),
+    () => writes,
+    (restore) => Effect.sync(restore)
+  )
+
 interface ApplyFlags {
   readonly planFile: Option.Option<string>
   readonly autoApprove: boolean
@@ -121,9 +142,17 @@ const applyWith = Effect.fnUntraced(function*(flags: ApplyFlags, config: Config,
       }
       if (plan.overLimits.length > 0 && !flags.force) return yield* new SafetyLimitExceeded({ violations: plan.overLimits })
 
-      const report = yield* applyAll(plan, { runId }).pipe(Effect.provide(Journal.file(connected.journal.dir, runId, new Date())))
+      const stop = makeStopSwitch()
+      const journal = Journal.file(connected.journal.dir, runId, new Date(), stop.stop)
+      const report = yield* stoppingOnSignal(stop, applyAll(plan, { runId }).pipe(Effect.provide(journal), Effect.provideService(ApplyStop, stop.service)))
       yield* present(plan, report, flags.format, connected.notifications)
-      yield* setExitCode(report.counts.failed > 0 ? 1 : 0)
+      const stopped = stop.stopped()
+      if (stopped !== undefined) {
+        yield* Console.error(
+          `\nStopped early: ${stopped}. The writes sent before were finished and journalled; ${report.counts.skipped} actions were not started. Run \`atqbo plan\` to see what is left.`
+        )
+      }
+      yield* setExitCode(report.counts.failed > 0 || stopped !== undefined ? 1 : 0)
     })))
 })
 

@@ -9,7 +9,7 @@ import { Command } from "effect/cli"
 import { progressToStderr } from "../reconcile/progress.ts"
 import { applyCommand } from "./apply.ts"
 import { authCommand } from "./auth.ts"
-import { requestedExitCode } from "./exitCode.ts"
+import { failureExitCode, noteSignal, requestedExitCode } from "./exitCode.ts"
 import { doctorCommand } from "./doctor.ts"
 import { reportDefect, reportFailure } from "./failure.ts"
 import { importCommand } from "./import.ts"
@@ -35,7 +35,11 @@ const program = Command.run(root, { version: VERSION }).pipe(
   Effect.provide(NodeServices.layer)
 )
 
+// The runtime interrupts the command on SIGINT/SIGTERM; the exit code says which (130, 143).
+// (apply takes both signals while it writes: src/cli/apply.ts.)
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => noteSignal(signal))
+
 NodeRuntime.runMain(program, {
   disableErrorReporting: true,
-  teardown: (exit, onExit) => onExit(Exit.isSuccess(exit) ? requestedExitCode() : 1)
+  teardown: (exit, onExit) => onExit(Exit.isSuccess(exit) ? requestedExitCode() : failureExitCode())
 })

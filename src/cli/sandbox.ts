@@ -12,6 +12,7 @@ import { AUTOTASK_DEFAULTS, QBO_DEFAULTS } from "../config/defaults.ts"
 import type { AutotaskConnection, ConnectionConfig, QboConnection } from "../config/types.ts"
 import { ENV_OVERRIDES } from "../onboarding/environment.ts"
 import type { Sandbox } from "../sandbox/sandbox.ts"
+import { takeSignals } from "./signals.ts"
 
 export class SandboxError extends Data.TaggedError("SandboxError")<{ readonly message: string }> {}
 
@@ -92,28 +93,9 @@ export const sandboxEnvironment = (sandbox: Sandbox, names: VariableNames): Read
 export const exportLines = (variables: ReadonlyArray<SandboxVariable>): ReadonlyArray<string> =>
   variables.map((variable) => `export ${variable.name}=${shellQuote(variable.value)}`)
 
-/**
- * Resolves when SIGINT or SIGTERM arrives. While waiting it owns both signals (the runtime's
- * own handlers would interrupt the command and turn Ctrl-C into exit code 1); they are put
- * back as soon as the wait ends, so a second Ctrl-C during shutdown still aborts.
- */
+/** Resolves when SIGINT or SIGTERM arrives (owning both while it waits: see takeSignals). */
 const untilSignal: Effect.Effect<NodeJS.Signals> = Effect.callback<NodeJS.Signals>((resume) => {
-  const signals = ["SIGINT", "SIGTERM"] as const
-  const saved = signals.map((signal) => [signal, process.listeners(signal)] as const)
-  const restore = () => {
-    for (const signal of signals) process.removeListener(signal, onSignal)
-    for (const [signal, listeners] of saved) {
-      for (const listener of listeners) if (!process.listeners(signal).includes(listener)) process.on(signal, listener)
-    }
-  }
-  function onSignal(signal: NodeJS.Signals) {
-    restore()
-    resume(Effect.succeed(signal))
-  }
-  for (const signal of signals) {
-    process.removeAllListeners(signal)
-    process.on(signal, onSignal)
-  }
+  const restore = takeSignals((signal) => resume(Effect.succeed(signal)))
   return Effect.sync(restore)
 })
 

@@ -16,6 +16,7 @@ export type QboErrorKind =
   | "network"
   | "unexpected-response"
   | "lease-lost" // not sent: this apply no longer holds the company's lease
+  | "stopped" // not sent: this apply was asked to stop (a signal, a journal it cannot write)
 
 export class QboError extends Data.TaggedError("QboError")<{
   readonly kind: QboErrorKind

@@ -166,6 +166,9 @@ export const clientSideError = (operation: string, message: string): QboError =>
 /** A write refused before it was sent: the apply lost the company's lease. */
 export const leaseLostError = (operation: string, message: string): QboError => plainError("lease-lost", operation, `${operation} not sent: ${message}`, undefined)
 
+/** A write refused before it was sent: the apply was asked to stop. */
+export const stoppedError = (operation: string, reason: string): QboError => plainError("stopped", operation, `${operation} not sent: ${reason}`, undefined)
+
 /** A 200 answer without what QBO promises (e.g. no entity object). */
 export const unexpectedAnswer = (operation: string, message: string): QboError =>
   plainError("unexpected-response", operation, `${operation} failed: ${message}`, 200)

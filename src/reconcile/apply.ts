@@ -2,11 +2,13 @@
  * Apply (Effect): execute a plan's actions in the order `applySchedule` gives — items and
  * customers, then documents in groups (each group's e-mails and Autotask write-backs start as
  * soon as its documents exist), with an outcome per action in the `ApplyLedger`. An action
- * whose dependency did not succeed is skipped; independent ones go on.
+ * whose dependency did not succeed is skipped; independent ones go on. Once the run is asked
+ * to stop, writes not yet started are skipped and the journal says it was interrupted.
  */
 import { Clock, Effect, Fiber } from "effect"
 import { phaseOf, type Plan, type PlanAction } from "../domain/plan.ts"
 import type { ApplyReport } from "../domain/report.ts"
+import { ApplyStop } from "./applyStop.ts"
 import { autotaskBudget, runAutotaskUpdates } from "./applyAutotask.ts"
 import { type ApplyLedger, makeApplyLedger } from "./applyLedger.ts"
 import { runQboBatches, runSends } from "./applyQbo.ts"
@@ -56,6 +58,8 @@ export const applyPlan = Effect.fn("applyPlan")(function*(plan: Plan, options: {
   yield* Fiber.joinAll(started)
 
   const report: ApplyReport = ledger.report(options.runId, plan.actions.map((action) => action.address))
+  const stopped = yield* (yield* ApplyStop).reason
+  if (stopped !== undefined) yield* journal.record({ event: "interrupted", reason: stopped, counts: report.counts })
   yield* journal.record({ event: "run.end", counts: report.counts })
   return report
 })

@@ -23,12 +23,16 @@ export interface ApplyLedger {
   readonly report: (runId: string, addresses: ReadonlyArray<string>) => ApplyReport
 }
 
-/** A typed failure (QBO, Autotask) as the outcome's message and code. */
-export const failureOutcome = (error: { readonly message: string; readonly code?: string | undefined }): Outcome => ({
-  status: "failed",
-  message: error.message,
-  ...(error.code ? { code: error.code } : {})
-})
+/**
+ * A typed failure (QBO, Autotask) as the outcome's message and code; a write refused because
+ * the run is stopping was never sent, so it is skipped, not failed.
+ */
+export const failureOutcome = (error: { readonly message: string; readonly code?: string | undefined; readonly kind?: string }): Outcome =>
+  error.kind === "stopped" ? { status: "skipped", message: error.message } : {
+    status: "failed",
+    message: error.message,
+    ...(error.code ? { code: error.code } : {})
+  }
 
 export const makeApplyLedger = (journal: JournalService, startedAt: Date): ApplyLedger => {
   const done = new Map<string, { readonly status: ActionOutcome["status"]; readonly entity: Record<string, unknown> | undefined }>()

@@ -1,14 +1,16 @@
 /**
- * The run journal: one JSON line per event (run start, each action's outcome, run end) under
- * the configured directory, one file per run. Payloads are summarised, never dumped, and
- * nothing here ever holds a credential.
+ * The run journal: one JSON line per event (run start, each action's outcome, an interruption,
+ * run end) under the configured directory, one file per run. Payloads are summarised, never
+ * dumped, and nothing here ever holds a credential. Apply never writes what it cannot record:
+ * a journal that cannot be created fails the run before its first write, and one that fails
+ * later stops the run's writes (`onFailure`).
  */
-import { mkdir, appendFile } from "node:fs/promises"
+import { appendFile, mkdir } from "node:fs/promises"
 import { join } from "node:path"
-import { Context, Effect, Layer } from "effect"
+import { Context, Data, Effect, Layer } from "effect"
 
 export interface JournalEntry {
-  readonly event: "run.start" | "action" | "run.end"
+  readonly event: "run.start" | "action" | "interrupted" | "run.end"
   readonly runId: string
   readonly at: string
   readonly [key: string]: unknown
@@ -20,29 +22,47 @@ export interface JournalService {
   readonly location: string | undefined
 }
 
+export class JournalUnwritable extends Data.TaggedError("JournalUnwritable")<{ readonly message: string }> {}
+
+const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
 export class Journal extends Context.Service<Journal, JournalService>()("atqbo/reconcile/Journal") {
-  /** Appends to `<dir>/<timestamp>-<runId>.jsonl`; a failing disk never fails the run, it warns once. */
-  static readonly file = (dir: string, runId: string, startedAt: Date): Layer.Layer<Journal> =>
-    Layer.sync(Journal, () => {
-      const location = join(dir, `${startedAt.toISOString().replace(/[:.]/g, "-")}-${runId}.jsonl`)
-      let warned = false
-      let ready: Promise<unknown> | undefined
-      const record = (entry: Omit<JournalEntry, "at" | "runId">) =>
-        Effect.promise(async () => {
-          ready ??= mkdir(dir, { recursive: true, mode: 0o700 })
-          await ready
-          const line = JSON.stringify({ at: new Date().toISOString(), runId, ...entry })
-          await appendFile(location, `${line}\n`, { mode: 0o600 })
-        }).pipe(
-          Effect.catchCause(() =>
-            Effect.sync(() => {
-              if (!warned) process.stderr.write(`warning: could not write the journal to ${location}\n`)
-              warned = true
+  /**
+   * Appends to `<dir>/<timestamp>-<runId>.jsonl`, created (0600, its directory 0700) when the
+   * layer is built, so a journal that cannot be written fails before anything is written. A
+   * line that fails later is reported once and passed to `onFailure`, which stops the writes.
+   */
+  static readonly file = (dir: string, runId: string, startedAt: Date, onFailure: (reason: string) => void = () => {}): Layer.Layer<Journal, JournalUnwritable> =>
+    Layer.effect(
+      Journal,
+      Effect.gen(function*() {
+        const location = join(dir, `${startedAt.toISOString().replace(/[:.]/g, "-")}-${runId}.jsonl`)
+        yield* Effect.tryPromise({
+          try: async () => {
+            await mkdir(dir, { recursive: true, mode: 0o700 })
+            await appendFile(location, "", { mode: 0o600 })
+          },
+          catch: (error) =>
+            new JournalUnwritable({
+              message: `cannot write the run journal ${location} (${reasonOf(error)}); nothing was written. Make the directory writable, or set journal.dir in atqbo.yaml to one that is.`
             })
+        })
+        let failed = false
+        const record = (entry: Omit<JournalEntry, "at" | "runId">) =>
+          Effect.tryPromise(() => appendFile(location, `${JSON.stringify({ at: new Date().toISOString(), runId, ...entry })}\n`)).pipe(
+            Effect.catch((error) =>
+              Effect.sync(() => {
+                if (failed) return
+                failed = true
+                const reason = `the journal ${location} could not be written (${reasonOf(error.cause)})`
+                process.stderr.write(`error: ${reason}; starting no more writes.\n`)
+                onFailure(reason)
+              })
+            )
           )
-        )
-      return Journal.of({ record, location })
-    })
+        return Journal.of({ record, location })
+      })
+    )
 
   /** Keeps entries in memory (tests). */
   static readonly memory = (runId: string, entries: Array<JournalEntry>): Layer.Layer<Journal> =>

@@ -1,24 +1,33 @@
 /**
  * Apply's leases (Effect): one per QBO company the run writes to, taken before it observes
  * anything (so its plan sees every earlier writer's work), and writers that refuse to write
- * once a lease is lost. Every QBO and Autotask write of the run goes through these writers,
- * so no write path can forget the check.
+ * once a lease is lost or the run is asked to stop (`ApplyStop`). Every QBO and Autotask write
+ * of the run goes through these writers, so no write path can forget the check.
  */
 import { hostname } from "node:os"
 import { Context, Effect, Layer } from "effect"
 import { AutotaskError, AutotaskWriter, type AutotaskWriterService } from "../autotask/AutotaskClient.ts"
-import { leaseLostError } from "../qbo/errors.ts"
+import { leaseLostError, stoppedError } from "../qbo/errors.ts"
 import { type QboReader, QboWriter, type QboWriterService } from "../qbo/QboClient.ts"
+import { ApplyStop } from "./applyStop.ts"
 import { QboCompanies } from "./companies.ts"
 import { type HeldLease, holdLease, type LeaseLost, type LeaseOptions } from "./lease.ts"
 import type { LeaseHolder } from "./leaseNote.ts"
 
 type Check = Effect.Effect<void, LeaseLost>
 
-/** A QBO writer whose every write first checks the lease. */
+/** Whether a write may start: the run is not stopping, and holds its lease. */
+const mayWrite = <E>(check: Check, stopped: (reason: string) => E, lost: (error: LeaseLost) => E): Effect.Effect<void, E> =>
+  Effect.gen(function*() {
+    const reason = yield* (yield* ApplyStop).reason
+    if (reason !== undefined) return yield* Effect.fail(stopped(reason))
+    yield* check.pipe(Effect.mapError(lost))
+  })
+
+/** A QBO writer whose every write first checks the stop switch and the lease. */
 export const guardQboWriter = (writer: QboWriterService, check: Check): QboWriterService => {
   const guarded = <A, E>(operation: string, write: Effect.Effect<A, E>) =>
-    check.pipe(Effect.mapError((lost) => leaseLostError(operation, lost.message)), Effect.andThen(write))
+    mayWrite(check, (reason) => stoppedError(operation, reason), (lost) => leaseLostError(operation, lost.message)).pipe(Effect.andThen(write))
   return {
     create: (entity, body, requestId, options) => guarded(`create ${entity}`, writer.create(entity, body, requestId, options)),
     update: (entity, body, requestId) => guarded(`update ${entity}`, writer.update(entity, body, requestId)),
@@ -28,18 +37,19 @@ export const guardQboWriter = (writer: QboWriterService, check: Check): QboWrite
   }
 }
 
-const autotaskLeaseError = (operation: string, lost: LeaseLost) =>
-  new AutotaskError({ kind: "lease-lost", message: `${operation} not sent: ${lost.message}`, status: undefined, errors: [], operation })
+const notSent = (operation: string, kind: "lease-lost" | "stopped", reason: string) =>
+  new AutotaskError({ kind, message: `${operation} not sent: ${reason}`, status: undefined, errors: [], operation })
 
-/** An Autotask writer whose every write first checks the leases. */
+const autotaskGate = (check: Check, id: number) => {
+  const operation = `PATCH Invoices ${id}`
+  return mayWrite(check, (reason) => notSent(operation, "stopped", reason), (lost) => notSent(operation, "lease-lost", lost.message))
+}
+
+/** An Autotask writer whose every PATCH first checks the stop switch and the leases. */
 export const guardAutotaskWriter = (writer: AutotaskWriterService, check: Check): AutotaskWriterService => ({
-  updateInvoice: (id, fields) =>
-    check.pipe(Effect.mapError((lost) => autotaskLeaseError(`PATCH Invoices ${id}`, lost)), Effect.andThen(writer.updateInvoice(id, fields))),
-  updateInvoices: (updates) =>
-    check.pipe(
-      Effect.andThen(writer.updateInvoices(updates)),
-      Effect.catch((lost) => Effect.succeed(updates.map(({ id }) => ({ id, ok: false as const, error: autotaskLeaseError(`PATCH Invoices ${id}`, lost) }))))
-    )
+  updateInvoice: (id, fields) => autotaskGate(check, id).pipe(Effect.andThen(writer.updateInvoice(id, fields))),
+  updateInvoices: (updates, options) =>
+    writer.updateInvoices(updates, { before: (id) => (options?.before?.(id) ?? Effect.void).pipe(Effect.andThen(autotaskGate(check, id))) })
 })
 
 /** Who holds a lease: this process, and the CI job it runs in. */

@@ -11,7 +11,7 @@ import { holdLease } from "../../src/reconcile/lease.ts"
 import { parseLeaseNote } from "../../src/reconcile/leaseNote.ts"
 import { ownerOf } from "../../src/reconcile/marker.ts"
 import type { Sandbox } from "../../src/sandbox/sandbox.ts"
-import { runCli, sandboxEnv, startCli, writeConfig } from "../support/cli.ts"
+import { runCli, sandboxEnv, startCli, until as untilHolds, writeConfig } from "../support/cli.ts"
 import { mixedDataset } from "../support/datasets.ts"
 import { FAST_RETRY, withSandbox } from "../support/sandbox.ts"
 
@@ -37,17 +37,8 @@ const assertOneEach = (sandbox: Sandbox) => {
 const leaseState = (sandbox: Sandbox) => parseLeaseNote(sandbox.qbo.store(sandbox.realmId).list("Attachable")[0]?.Note)
 const hasOurDocument = (sandbox: Sandbox) => [...documentsPerInvoice(sandbox).keys()].some((id) => id === 100 || id === 101 || id === 105)
 
-/** Resolves once `condition` holds (checked every 10 ms); the test's own timeout bounds it. */
-const until = (condition: () => boolean) =>
-  Effect.promise(() =>
-    new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        if (!condition()) return
-        clearInterval(timer)
-        resolve()
-      }, 10)
-    })
-  )
+/** Resolves once `condition` holds; the test's own timeout bounds it. */
+const until = (condition: () => boolean) => Effect.promise(() => untilHolds(condition))
 
 const setup = (leaseYaml: string) =>
   Effect.gen(function*() {

@@ -51,6 +51,16 @@ export const startCli = (args: ReadonlyArray<string>, options: { env?: Record<st
   return { child, stderr: () => stderr, done }
 }
 
+/** Resolves once `condition` holds (checked every 10 ms); the test's own timeout bounds it. */
+export const until = (condition: () => boolean): Promise<void> =>
+  new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      if (!condition()) return
+      clearInterval(timer)
+      resolve()
+    }, 10)
+  })
+
 export const runCli = (args: ReadonlyArray<string>, options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> =>
   startCli(args, options).done
 
