@@ -78,11 +78,11 @@ describe("apply never writes what it cannot record (CLI)", () => {
       assert.strictEqual(journal.at(-2)!.reason, "apply was interrupted (SIGINT)")
 
       // Every write QBO received is journalled under its request id, and what it created too.
-      const journalledIds = new Set(actions.flatMap((line) => [line.request?.batchRequestId, line.request?.requestId]).filter((id) => id !== undefined))
+      const journalledIds = new Set(actions.flatMap((line) => [line.request?.batchRequestId, line.request?.requestId]).filter((id): id is string => id !== undefined))
       const received = qboWrites(sandbox)
       assert.isNotEmpty(received)
       assert.strictEqual(batches(), 2, "no batch started after the signal")
-      for (const entry of received) assert.isTrue(journalledIds.has(entry.requestId), `${entry.key} ${entry.requestId} is not in the journal`)
+      for (const entry of received) assert.isTrue(entry.requestId !== undefined && journalledIds.has(entry.requestId), `${entry.key} ${entry.requestId} is not in the journal`)
       const documents = actions.filter((line) => (line.type === "invoice.create" || line.type === "creditmemo.create") && line.status === "applied")
       assert.isNotEmpty(documents, "the documents in flight were finished")
       assert.deepStrictEqual(documents.map((line) => line.qboId!).sort(), createdDocuments(sandbox))
