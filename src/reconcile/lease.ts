@@ -148,6 +148,8 @@ const acquire = Effect.fnUntraced(function*(options: LeaseOptions, leaseId: stri
   let told = ""
   for (;;) {
     const observed = yield* observe()
+    // Our own take whose answer was lost, then refused with 5010 on the resend: it is ours.
+    if (isOurs(observed.state, leaseId)) return { id: observed.id, syncToken: observed.syncToken, state: observed.state, tookOver: undefined }
     const verdict = judgeLease(observed.state, observed.lastUpdated, observed.serverNow)
     if (verdict.kind === "held") {
       const left = options.waitSeconds * 1000 - ((yield* Clock.currentTimeMillis) - started)

@@ -120,6 +120,18 @@ describe("apply lease (QBO simulator)", () => {
       sim.setOptions({ requestIdRetentionSeconds: null })
     }))
 
+  it.live("takes the lease when its own take's answer is lost and QBO does not replay it, instead of waiting for itself", () =>
+    Effect.gen(function*() {
+      sim.setOptions({ requestIdRetentionSeconds: 0 })
+      sim.injectFault({ kind: "loseResponse", match: { path: "/attachable" } })
+      const holder = yield* holdIn(sim, "lost-take", { waitSeconds: 5 })
+      const state = notes(sim)[0]!.state
+      assert.isTrue(state?.held === true && state.leaseId === holder.lease.leaseId && state.beat === 0)
+      assert.isUndefined(holder.lease.tookOver)
+      yield* holder.release
+      sim.setOptions({ requestIdRetentionSeconds: null })
+    }))
+
   it.live("finds its note by reading every Attachable when QBO does not filter on Note", () =>
     Effect.gen(function*() {
       sim.setOptions({ attachableNoteQueryable: false })
