@@ -14,6 +14,9 @@ export type QboFaultKind =
   | "transient6000"
   | "dropConnection"
   | "loseResponse"
+  | "truncateBody"
+  | "garbleBody"
+  | "hang"
 
 export interface QboFaultSpec {
   readonly kind: QboFaultKind

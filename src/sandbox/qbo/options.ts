@@ -32,6 +32,15 @@ export interface QboSimFaults {
   readonly dropConnectionRate: number
   /** The write commits, then the socket is destroyed before the response. */
   readonly loseResponseRate: number
+  /**
+   * After the request is carried out: a 200 whose body is cut short, or is not JSON at all (a
+   * proxy's page), or that comes only after `hangMs`. Not QBO's own behaviour: what a client
+   * meets on the way (reference §3c: gateway HTML bodies).
+   */
+  readonly truncatedBodyRate: number
+  readonly garbledBodyRate: number
+  readonly hangRate: number
+  readonly hangMs: number
   /** Added latency per API request (simulated ms, scaled by `timeScale`). */
   readonly latencyMs: number
   readonly latencyJitterMs: number
@@ -146,6 +155,10 @@ export const DEFAULT_QBO_SIM_OPTIONS: QboSimOptions = {
     transientErrorRate: 0,
     dropConnectionRate: 0,
     loseResponseRate: 0,
+    truncatedBodyRate: 0,
+    garbledBodyRate: 0,
+    hangRate: 0,
+    hangMs: 30_000,
     latencyMs: 0,
     latencyJitterMs: 0
   },
@@ -167,7 +180,10 @@ const RATES = new Set([
   "throttleRate",
   "transientErrorRate",
   "dropConnectionRate",
-  "loseResponseRate"
+  "loseResponseRate",
+  "truncatedBodyRate",
+  "garbledBodyRate",
+  "hangRate"
 ])
 
 const CHOICES: Record<string, ReadonlyArray<string>> = {

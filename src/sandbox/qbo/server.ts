@@ -59,6 +59,9 @@ export type QboRequestOutcome =
   | "dropped"
   | "replayed"
   | "lost"
+  | "truncated"
+  | "garbled"
+  | "hung"
   | "oauth"
   | "not-found"
 
@@ -400,6 +403,16 @@ export const startQboSimulator = async (config: QboSimulatorOptions): Promise<Qb
       store.requestIds.set(requestId, { status: reply.status, contentType: reply.contentType, body: reply.body, storedAt: clock.now() })
     }
     if (wrote && fault(shape, "loseResponse", options.faults.loseResponseRate)) return destroy(req, entry, "lost")
+    if (reply.status === 200 && fault(shape, "truncateBody", options.faults.truncatedBodyRate)) {
+      return send(res, { ...reply, body: reply.body.slice(0, Math.floor(reply.body.length / 2)) }, entry, "truncated")
+    }
+    if (reply.status === 200 && fault(shape, "garbleBody", options.faults.garbledBodyRate)) {
+      return send(res, { ...reply, contentType: "text/html", body: "<html><body><h1>Service Unavailable</h1></body></html>" }, entry, "garbled")
+    }
+    if (fault(shape, "hang", options.faults.hangRate)) {
+      await sleep(clock.real(options.faults.hangMs))
+      return send(res, reply, entry, "hung")
+    }
     send(res, reply, entry, "ok")
   }
 
