@@ -28,6 +28,7 @@ import {
 import { countStatement, DEFAULT_IN_CHUNK, inClauses, QBO_MAX_PAGE, selectStatement, statementEntity } from "./query.ts"
 import {
   type AttemptFailure,
+  backoffMs,
   DEFAULT_RETRY_OPTIONS,
   isRetryable,
   isThrottle,
@@ -195,7 +196,14 @@ export const makeQboClient = (options: QboClientOptions) =>
           const outcome = yield* attempt(spec, token)
           if (outcome._tag === "ok") return outcome.body
           if (outcome._tag === "garbled") {
-            return yield* unexpectedAnswer(spec.operation, `QuickBooks answered HTTP 200 with a body that is not JSON (${JSON.stringify(outcome.excerpt)})`)
+            // Like a lost answer: the request may have been carried out. Sent again where a
+            // lost answer would be (reads, writes with a replayable requestid), else the caller re-checks.
+            if (spec.resend === "throttled" || attempts >= retry.maxAttempts) {
+              return yield* unexpectedAnswer(spec.operation, `QuickBooks answered HTTP 200 with a body that is not JSON (${JSON.stringify(outcome.excerpt)})`)
+            }
+            yield* Effect.logDebug(`QBO ${spec.operation}: HTTP 200 with a body that is not JSON; retry ${attempts}/${retry.maxAttempts - 1}`)
+            yield* Effect.sleep(backoffMs(attempts, retry, yield* Random.next))
+            continue
           }
           if (outcome._tag === "response" && outcome.status === 401 && !refreshedAfter401) {
             // Expired or revoked token: refresh once and repeat, without using up a retry.

@@ -9,11 +9,11 @@ import type { ActionType } from "../../src/domain/plan.ts"
 import type { JournalEntry } from "../../src/reconcile/journal.ts"
 import { ownerOf } from "../../src/reconcile/marker.ts"
 import type { Sandbox } from "../../src/sandbox/sandbox.ts"
-import { config } from "../support/fixtures.ts"
+import { billingCode, billingItem, company, config, invoice } from "../support/fixtures.ts"
 import { mixedDataset } from "../support/datasets.ts"
 import { layersForSandbox } from "../../src/cli/connect.ts"
 import { QboWriter } from "../../src/qbo/QboClient.ts"
-import { applyIn, FAST_RETRY, planAndApply, planIn, withSandbox } from "../support/sandbox.ts"
+import { applyIn, daysAgo, FAST_RETRY, planAndApply, planIn, withSandbox, writeDataset } from "../support/sandbox.ts"
 
 const cfg: Config = config({ sync: { timeZone: "UTC", voids: { sync: true, lookbackDays: 14 } } })
 const counts = (actions: ReadonlyArray<{ readonly type: ActionType }>) => {
@@ -105,6 +105,53 @@ describe("apply (integration)", () => {
       assert.strictEqual(sandbox.qbo.requests.filter((entry) => entry.outcome === "replayed").length, 0, "nothing was replayed")
       assert.isAbove(report.counts.adopted, 0, "the lost batch's documents were found and adopted")
       assertConverged(sandbox)
+    })))
+
+  it.live("a customers-and-items batch answered with cut-short JSON, then a non-JSON page, is sent again and never duplicates", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const sandbox = yield* withSandbox({ dataDir: yield* Effect.promise(mixedDataset) })
+      sandbox.qbo.setOptions({ requestIdRetentionSeconds: 0 })
+      const plan = yield* planIn(sandbox, cfg)
+      sandbox.qbo.injectFault({ kind: "truncateBody", match: { path: "/batch" } })
+      sandbox.qbo.injectFault({ kind: "garbleBody", match: { path: "/batch" } })
+      const report = yield* applyIn(sandbox, plan)
+      const batches = sandbox.qbo.requests.filter((entry) => entry.key.includes("/batch")).map((entry) => entry.outcome)
+      assert.deepStrictEqual(batches.slice(0, 3), ["truncated", "garbled", "ok"], "the first batch, sent three times")
+      // QBO refuses a second customer or item of one name (6240): the re-sends adopt them.
+      assert.strictEqual(report.outcomes.find((outcome) => outcome.address === "customer:Globex Industrial")?.status, "adopted")
+      assert.strictEqual(report.counts.failed, 0, JSON.stringify(report.outcomes.filter((outcome) => outcome.status === "failed")))
+      const names = sandbox.qbo.store(sandbox.realmId).list("Customer").map((customer) => String(customer.DisplayName))
+      assert.strictEqual(names.length, new Set(names).size, "no duplicate customer")
+      assertConverged(sandbox)
+    })))
+
+  it.live("a document batch carried out but answered with a non-JSON page is re-checked, not sent again", () =>
+    Effect.scoped(Effect.gen(function*() {
+      // Invoices of an existing customer and item only: the first batch is the documents'.
+      const dataDir = yield* Effect.promise(() =>
+        writeDataset({
+          autotask: {
+            Invoices: [invoice(100, 1, 150, { invoiceDateTime: `${daysAgo(2)}T00:00:00` }), invoice(101, 1, 75, { invoiceDateTime: `${daysAgo(1)}T00:00:00` })],
+            BillingItems: [billingItem(1, 100, 10, 2, 75), billingItem(2, 101, 10, 1, 75)].map((item) => ({ ...item, itemDate: `${daysAgo(2)}T00:00:00` })),
+            BillingCodes: [billingCode(10, "Managed Services")],
+            Companies: [company(1, "Acme Corp")],
+            PaymentTerms: []
+          },
+          qbo: {
+            Item: [{ Id: "5", SyncToken: "0", Name: "Managed Services", Type: "Service", Active: true, IncomeAccountRef: { value: "1" } }],
+            Customer: [{ Id: "7", SyncToken: "0", DisplayName: "Acme Corp", Active: true }]
+          }
+        })
+      )
+      const sandbox = yield* withSandbox({ dataDir })
+      sandbox.qbo.setOptions({ requestIdRetentionSeconds: 0 })
+      const plan = yield* planIn(sandbox, cfg)
+      sandbox.qbo.injectFault({ kind: "garbleBody", match: { path: "/batch" } })
+      const report = yield* applyIn(sandbox, plan)
+      assert.deepStrictEqual(sandbox.qbo.requests.filter((entry) => entry.key.includes("/batch")).map((entry) => entry.outcome), ["garbled"], "not sent again")
+      assert.deepStrictEqual(report.outcomes.filter((outcome) => outcome.address.startsWith("invoice:")).map((outcome) => outcome.status), ["adopted", "adopted"])
+      const docs = sandbox.qbo.store(sandbox.realmId).list("Invoice").map((doc) => ownerOf(doc.PrivateNote as string | undefined))
+      assert.sameMembers(docs, [100, 101], "one document each")
     })))
 
   it.live("adopts a document another writer created after the plan (the last-moment re-check)", () =>

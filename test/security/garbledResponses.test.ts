@@ -15,11 +15,14 @@ import { layerQboClient } from "../../src/qbo/QboClientLive.ts"
 
 const GARBLED = "<html><body>Service Unavail"
 
+let served = 0
+
 /** A loopback server that answers every request 200 with a body that is not JSON. */
 const garbledServer = Effect.acquireRelease(
   Effect.promise(() =>
     new Promise<Server>((resolve) => {
       const server = createServer((_, response) => {
+        served += 1
         response.writeHead(200, { "content-type": "application/json" })
         response.end(GARBLED)
       })
@@ -30,9 +33,10 @@ const garbledServer = Effect.acquireRelease(
 ).pipe(Effect.map((server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`))
 
 describe("garbled 200 responses", () => {
-  it.live("QBO: named as a 200 that is not JSON, with what came back, and not retried", () =>
+  it.live("QBO: sent again like a lost answer, then named as a 200 that is not JSON, with what came back", () =>
     Effect.gen(function*() {
       const base = yield* garbledServer
+      served = 0
       const layer = layerQboClient({ realmId: "1", apiBaseUrl: base, retry: { baseDelayMs: 1, maxDelayMs: 2, maxAttempts: 3, throttleWaitMs: 1 } }).pipe(
         Layer.provide(layerQboAuthStatic("1", "x".repeat(40))),
         Layer.provide(NodeHttpClient.layerUndici)
@@ -41,6 +45,7 @@ describe("garbled 200 responses", () => {
       assert.strictEqual(error._tag === "QboError" ? error.kind : error._tag, "unexpected-response")
       assert.match(error.message, /HTTP 200 with a body that is not JSON \("<html><body>Service Unavail"\)/)
       assert.notMatch(error.message, /HTTP 400/)
+      assert.strictEqual(served, 3, "a read is sent again (maxAttempts 3), as after a lost answer")
     }))
 
   it.live("Autotask: named as a 200 that is not JSON, with what came back", () =>
