@@ -168,6 +168,14 @@ describe("atqbo CLI end to end", () => {
       assert.match(stale.stderr, /invoice \(invoice\.create\): 3 in the saved plan, 2 now/)
       assert.include(stale.stderr, "removed (2): invoice:100 (invoice), writeback:100 (write-back)")
       assert.strictEqual(bookWrites(sandbox), writes, "a stale plan writes nothing")
+      // Stale plans and bad credentials are told like any failure (issue 16 item 16).
+      const failureNotices = () => received.map((body) => JSON.parse(body) as { event?: string; reason?: string }).filter((notice) => notice.event === "atqbo.apply.failed")
+      assert.include(failureNotices().at(-1)!.reason, "stale plan: Autotask or QBO changed since the plan was made")
+      const badCredentials = yield* Effect.promise(() => runCli(["apply", "--config", dir, "--auto-approve"], { env: { ...env, AUTOTASK_SECRET: "wrong-secret" } }))
+      assert.strictEqual(badCredentials.code, 1)
+      assert.include(badCredentials.stderr, "notified (webhook): HTTP 200")
+      assert.match(failureNotices().at(-1)!.reason!, /Autotask/)
+      assert.strictEqual(bookWrites(sandbox), writes)
 
       const forced = yield* Effect.promise(() => runCli(["apply", "--config", dir, "--auto-approve", "--force"], { env }))
       assert.strictEqual(forced.code, 0, forced.stderr)

@@ -218,14 +218,18 @@ describe("plan: invoices", () => {
     assert.deepStrictEqual(p.warnings, [])
   })
 
-  it("leaves an unchanged invoice number out of a write-back", () => {
-    const repair = (invoiceNumber: string | null) =>
-      plan(simple({ invoice: { invoiceNumber }, qbo: { invoices: [qboDocument("40", { DocNumber: "1102", TotalAmt: 150, PrivateNote: ownershipMarker(100) })] } }))
+  it("leaves an unchanged invoice number out of a write-back, and plans none that would change nothing", () => {
+    const repair = (invoiceNumber: string | null, webServiceDate: string | null = null) =>
+      plan(simple({ invoice: { invoiceNumber, webServiceDate }, qbo: { invoices: [qboDocument("40", { DocNumber: "1102", TotalAmt: 150, PrivateNote: ownershipMarker(100), Line: [managedLine()] })] } }))
     const same = find(repair("1102"), "autotask.writeback")
     assert.deepStrictEqual(same.payload, { id: 100, webServiceDate: { $runtime: "now" } })
     assert.deepStrictEqual(same.before, { webServiceDate: null })
     const other = find(repair(null), "autotask.writeback")
     assert.deepStrictEqual(payload(other).invoiceNumber, "1102")
+    // "1102" → "1102" with the invoice already marked synced: nothing to write, nothing to review.
+    const synced = repair("1102", "2026-11-21T10:00:00Z")
+    assert.deepStrictEqual(types(synced), [])
+    assert.strictEqual(synced.summary.invoicesInSync, 1)
   })
 
   it("warns when a write-back would give an Autotask invoice a number another one has", () => {
