@@ -9,6 +9,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { signalExitCode } from "../../src/cli/exitCode.ts"
 import { ownerOf } from "../../src/reconcile/marker.ts"
 import type { Sandbox } from "../../src/sandbox/sandbox.ts"
 import { runCli, sandboxEnv, startCli, until, writeConfig } from "../support/cli.ts"
@@ -47,6 +48,10 @@ const createdDocuments = (sandbox: Sandbox): ReadonlyArray<string> =>
   ).sort()
 
 describe("apply never writes what it cannot record (CLI)", () => {
+  it("a run stopped by a signal exits 128 + its number, as shells report it", () => {
+    assert.deepStrictEqual([signalExitCode("SIGINT"), signalExitCode("SIGTERM")], [130, 143])
+  })
+
   it.live("a journal that cannot be written stops apply before its first write, exit 1 with the reason", () =>
     Effect.scoped(Effect.gen(function*() {
       const { sandbox, dir, journalDir, env } = yield* setup

@@ -186,6 +186,8 @@ describe("the demo applied (atqbo apply --sandbox)", () => {
       const { plan, report } = yield* planAndApply(sandbox, config)
       assert.deepStrictEqual(report.counts, { applied: 66, adopted: 0, failed: 0, skipped: 0, rejected: 3 })
       assertPlanReadTrue(plan, sandbox)
+      // Within the example's safety limits, as the plan says: apply (which checks the same list) writes it.
+      assert.deepStrictEqual(plan.overLimits, [])
       const again = yield* planIn(sandbox, config)
       assert.deepStrictEqual(again.actions.map((action) => action.type), ["invoice.reject", "invoice.reject", "invoice.reject"])
     })))
