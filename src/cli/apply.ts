@@ -149,7 +149,7 @@ const applyWith = Effect.fnUntraced(function*(flags: ApplyFlags, config: Config,
       const stopped = stop.stopped()
       if (stopped !== undefined) {
         yield* Console.error(
-          `\nStopped early: ${stopped}. The writes sent before were finished and journalled; ${report.counts.skipped} actions were not started. Run \`atqbo plan\` to see what is left.`
+          `\nStopped early: ${stopped}. The writes already sent were finished; ${report.counts.skipped} actions were not started (skipped). Run \`atqbo plan\` to see what is left.`
         )
       }
       yield* setExitCode(report.counts.failed > 0 || stopped !== undefined ? 1 : 0)
