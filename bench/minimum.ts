@@ -40,6 +40,9 @@ export interface WorldFacts {
   readonly creditMemoNumbersOutsideRange: number
   /** QBO payments dated in the payment window. */
   readonly payments: number
+  /** Whether a company of the window names a currency (Autotask Currencies read once) and QBO multicurrency is on (CompanyCurrency read once). */
+  readonly companyCurrencies: boolean
+  readonly multiCurrency: boolean
 }
 
 const DAY_MS = 86_400_000
@@ -92,7 +95,11 @@ export const worldFacts = (
     creditMemosInRange: docsInRange("CreditMemo").length,
     invoiceNumbersOutsideRange: outsideRange("Invoice"),
     creditMemoNumbersOutsideRange: outsideRange("CreditMemo"),
-    payments: realm.list("Payment").filter((payment) => String(payment["TxnDate"]) >= date(paymentDays, now)).length
+    payments: realm.list("Payment").filter((payment) => String(payment["TxnDate"]) >= date(paymentDays, now)).length,
+    companyCurrencies: sandbox.autotask.store.all("Companies").some((company) =>
+      ids.size > 0 && invoices.some((invoice) => invoice["companyID"] === company.id) && company["currencyID"] !== null && company["currencyID"] !== undefined
+    ),
+    multiCurrency: (realm.preferences["CurrencyPrefs"] as { MultiCurrencyEnabled?: boolean } | undefined)?.MultiCurrencyEnabled === true
   }
 }
 
@@ -114,8 +121,10 @@ export const planMinimum = (facts: WorldFacts, options: { readonly payments: boo
   "autotask Companies query": lookups(facts.companies, 500),
   "autotask BillingCodes query": lookups(facts.codes, 500),
   "autotask PaymentTerms query": lookups(facts.terms, 500),
+  "autotask Currencies query": facts.companyCurrencies ? 1 : 0,
   "qbo preferences": 1,
   "qbo companyinfo": 1,
+  "qbo query CompanyCurrency": facts.multiCurrency ? 1 : 0,
   "qbo query Item": qboPages(facts.qboItems),
   "qbo query Customer": qboPages(facts.qboCustomers),
   "qbo query Term": qboPages(facts.qboTerms),

@@ -62,6 +62,8 @@ export interface AtBillingItem {
   readonly quantity: number | null
   readonly rate: number | null
   readonly extendedPrice: number | null
+  /** extendedPrice in Autotask's internal currency (Multi-currency module). */
+  readonly internalCurrencyExtendedPrice?: number | null
   readonly taxDollars?: number | null
   readonly totalAmount?: number | null
   readonly taxCategoryID?: number | null

@@ -82,7 +82,7 @@ interface WrittenTerms {
 }
 
 interface WrittenCustomers {
-  readonly crossReferences?: ReadonlyArray<{ readonly companyId?: number; readonly company?: string; readonly customer: string }>
+  readonly crossReferences?: ReadonlyArray<{ readonly companyId?: number; readonly company?: string; readonly customer: string; readonly currency?: string }>
   readonly create?: boolean
   readonly normalize?: Written<CustomersConfig["normalize"]>
 }
@@ -170,7 +170,8 @@ const buildSingle = (dir: string, sources: ValidSources): Config => {
       errorMarker: { ...SYNC_DEFAULTS.errorMarker, ...sync.errorMarker },
       customerMemo: { ...SYNC_DEFAULTS.customerMemo, ...sync.customerMemo },
       email: { ...SYNC_DEFAULTS.email, ...sync.email },
-      duplicates: sync.duplicates ?? SYNC_DEFAULTS.duplicates
+      duplicates: sync.duplicates ?? SYNC_DEFAULTS.duplicates,
+      exchangeRate: sync.exchangeRate ?? SYNC_DEFAULTS.exchangeRate
     },
     limits: { ...LIMITS_DEFAULTS, ...atqbo.limits },
     journal: { ...JOURNAL_DEFAULTS, ...atqbo.journal },
@@ -263,6 +264,7 @@ const buildCustomers = (source: YamlSource | undefined): CustomersConfig => {
       companyId: entry.companyId,
       company: entry.company,
       customer: entry.customer,
+      currency: entry.currency,
       source: sourceRef(source, ["crossReferences", index])
     })),
     create: customers.create ?? CUSTOMERS_DEFAULTS.create,

@@ -49,7 +49,8 @@ export const SYNC_DEFAULTS: SyncPolicy = {
   errorMarker: { write: false, value: "ERROR" },
   customerMemo: { parts: ["orderNumber", "comments"], separator: "\n" },
   email: { onCreate: false },
-  duplicates: "void"
+  duplicates: "void",
+  exchangeRate: "qbo"
 }
 
 export const LIMITS_DEFAULTS: SafetyLimits = {

@@ -131,7 +131,11 @@ export interface SyncPolicy {
   }
   /** How plan removes the extra QBO documents atqbo created for one Autotask invoice. */
   readonly duplicates: DuplicateRemoval
+  /** Foreign-currency documents: `qbo` lets QBO use its rate for the date; `autotask` sends Autotask's rate. */
+  readonly exchangeRate: ExchangeRatePolicy
 }
+
+export type ExchangeRatePolicy = "qbo" | "autotask"
 
 export type DuplicateRemoval = "void" | "delete"
 
@@ -238,6 +242,8 @@ export interface CustomerCrossReference {
   readonly companyId: number | undefined
   readonly company: string | undefined
   readonly customer: string
+  /** Only for the company's invoices in this currency (ISO code); unset: any currency. */
+  readonly currency?: string | undefined
   readonly source: SourceRef | undefined
 }
 

@@ -153,6 +153,7 @@ export type WarningCode =
   | "duplicate-documents"
   | "memo-truncated"
   | "payment-unapplied"
+  | "payment-currency"
   | "payment-overpaid"
   | "payment-not-owned"
   | "paid-date-kept"

@@ -214,11 +214,15 @@ export const multicurrencyCheck = (prefs: QboPreferences): Check => {
     ? check(
       "qbo.multicurrency",
       "Multicurrency",
-      "warn",
-      `Multicurrency is on in QBO (home currency ${home}). atqbo sends amounts as Autotask has them; a customer in another currency gets invoices in that currency without conversion.`,
-      "Check that companies billed in a foreign currency have QBO customers in that currency, or keep multicurrency customers out of the sync."
+      "pass",
+      `Multicurrency is on in QBO (home currency ${home}). Each Autotask company's invoices are booked in its Autotask currency, amounts as Autotask has them; sync.exchangeRate decides the rate.`
     )
-    : check("qbo.multicurrency", "Multicurrency", "pass", `Multicurrency is off; everything is in ${home}.`)
+    : check(
+      "qbo.multicurrency",
+      "Multicurrency",
+      "pass",
+      `Multicurrency is off; everything is in ${home}. An invoice of a company billed in another currency is refused with the reason.`
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ export type QboEntityName =
   | "CreditMemo"
   | "Payment"
   | "Attachable"
+  | "CompanyCurrency"
   | "Preferences"
   | "CompanyInfo"
 
@@ -166,6 +167,9 @@ export interface QboSalesDocument extends QboEntityBase {
   readonly RemainingCredit?: number
   readonly LinkedTxn?: ReadonlyArray<QboLinkedTxn>
   readonly CurrencyRef?: QboRef
+  /** Home units per one unit of `CurrencyRef` (multicurrency on). */
+  readonly ExchangeRate?: number
+  readonly HomeTotalAmt?: number
 }
 
 export type QboInvoice = QboSalesDocument
@@ -183,6 +187,7 @@ export interface QboPayment extends QboEntityBase {
   readonly CustomerRef: QboRef
   readonly Line?: ReadonlyArray<QboPaymentLine>
   readonly PaymentRefNum?: string
+  readonly CurrencyRef?: QboRef
 }
 
 export interface QboPreferences extends QboEntityBase {
@@ -229,4 +234,11 @@ export interface QboFaultError {
 export interface QboFault {
   readonly type: string
   readonly Error: ReadonlyArray<QboFaultError>
+}
+
+/** A currency of the company's list besides the home one (multicurrency on). */
+export interface QboCompanyCurrency extends QboEntityBase {
+  readonly Code: string
+  readonly Name?: string
+  readonly Active?: boolean
 }

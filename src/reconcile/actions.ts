@@ -6,6 +6,7 @@ import type { AtCompany, AtInvoice } from "../autotask/model.ts"
 import * as Money from "../domain/money.ts"
 import type { Json, PayloadRef, PlanAction } from "../domain/plan.ts"
 import type { OwnedDocument, PlanContext } from "./context.ts"
+import { displayCurrency, documentCurrency } from "./currency.ts"
 import type { CustomerTarget } from "./customers.ts"
 import type { DesiredDocument } from "./desired.ts"
 import type { ItemTarget } from "./items.ts"
@@ -40,7 +41,7 @@ export const rejectAction = (invoice: AtInvoice, reasons: ReadonlyArray<string>,
       company,
       autotaskNumber: autotaskNumberOf(invoice, errorMarker.value),
       total: Money.formatMoney(invoiceTotal(invoice)),
-      currency: ctx.qbo.currency
+      currency: displayCurrency(ctx.companies.get(invoice.companyID), ctx)
     }
   }
 }
@@ -122,7 +123,7 @@ export const voidAction = (invoice: AtInvoice, document: OwnedDocument, ctx: Pla
     qboId: document.doc.Id,
     docNumber: document.doc.DocNumber,
     total: Money.formatMoney(Money.fromApi(document.doc.TotalAmt)),
-    currency: ctx.qbo.currency
+    currency: documentCurrency(document.doc, ctx)
   }
 })
 
@@ -148,7 +149,7 @@ export const duplicateRemoveAction = (invoice: AtInvoice, kept: OwnedDocument, e
       qboId: extra.doc.Id,
       docNumber: extra.doc.DocNumber,
       total: Money.formatMoney(Money.fromApi(extra.doc.TotalAmt)),
-      currency: ctx.qbo.currency
+      currency: documentCurrency(extra.doc, ctx)
     }
   }
 }
@@ -195,7 +196,7 @@ export const documentCreateAction = (
     address: documentAddress(desired.entity, invoice.id),
     autotaskInvoiceId: invoice.id,
     name: desired.autotaskNumber,
-    summary: `create QBO ${documentKind(desired.entity)} for ${invoiceLabel(invoice, ctx)}, customer "${customerName}", ${Money.formatMoney(desired.total)} ${ctx.qbo.currency}`,
+    summary: `create QBO ${documentKind(desired.entity)} for ${invoiceLabel(invoice, ctx)}, customer "${customerName}", ${Money.formatMoney(desired.total)} ${desired.currency}`,
     target: { system: "qbo", entity: desired.entity, operation: "create" },
     payload: body,
     before: undefined,
@@ -206,7 +207,7 @@ export const documentCreateAction = (
       customer: customerName,
       autotaskNumber: desired.autotaskNumber,
       total: Money.formatMoney(desired.total),
-      currency: ctx.qbo.currency,
+      currency: desired.currency,
       lines: desired.lines,
       docNumber: desired.docNumber ?? "(assigned by QBO)",
       ...(desired.dueDate ? { dueDate: desired.dueDate.date, dueDateSource: desired.dueDate.source } : {})

@@ -7,6 +7,7 @@ import type {
   AtBillingItem,
   AtCompany,
   AtContact,
+  AtCurrency,
   AtPaymentTerm,
   AtTaxCategory
 } from "../autotask/model.ts"
@@ -23,7 +24,11 @@ export interface QboSettings {
   readonly customTxnNumbers: boolean
   readonly usingSalesTax: boolean
   readonly automatedSalesTax: boolean
+  /** The home currency. */
   readonly currency: string
+  readonly multiCurrency: boolean
+  /** Currencies documents may be in: the home one, plus the active list while multicurrency is on. */
+  readonly currencies: ReadonlySet<string>
 }
 
 export interface OwnedDocument {
@@ -43,6 +48,9 @@ export interface PlanContext {
   readonly primaryContacts: ReadonlyMap<number, AtContact>
   readonly paymentTerms: ReadonlyMap<number, AtPaymentTerm>
   readonly taxCategories: ReadonlyMap<number, AtTaxCategory>
+  /** Autotask currencies by id (empty without the Multi-currency module) and the internal one. */
+  readonly currencies: ReadonlyMap<number, AtCurrency>
+  readonly internalCurrency: AtCurrency | undefined
   /** QBO items by `nameKey` of Name and of FullyQualifiedName. */
   readonly items: ReadonlyMap<string, QboItem>
   /** QBO customers by `customerKey` (several can share a normalised key). */
@@ -124,6 +132,8 @@ export const buildContext = (snapshot: Snapshot, config: Config): PlanContext =>
     customersByName.set(nameKey(customer.DisplayName), customer)
   }
   const mappingFindings = findingsOf(snapshot, config)
+  const home = prefs.CurrencyPrefs?.HomeCurrency?.value ?? "USD"
+  const multiCurrency = prefs.CurrencyPrefs?.MultiCurrencyEnabled === true
   return {
     mappingFindings,
     meant: new Map(mappingFindings.flatMap((finding) => (finding.meant ? [[meantKey(finding.meant.kind, finding.meant.name), finding] as const] : []))),
@@ -135,7 +145,9 @@ export const buildContext = (snapshot: Snapshot, config: Config): PlanContext =>
       customTxnNumbers: prefs.SalesFormsPrefs?.CustomTxnNumbers === true,
       usingSalesTax: prefs.TaxPrefs?.UsingSalesTax === true,
       automatedSalesTax: prefs.TaxPrefs?.PartnerTaxEnabled === true,
-      currency: prefs.CurrencyPrefs?.HomeCurrency?.value ?? "USD"
+      currency: home,
+      multiCurrency,
+      currencies: new Set([home, ...(multiCurrency ? (snapshot.qbo.companyCurrencies ?? []).filter(isActive).map((row) => row.Code) : [])])
     },
     billingItemsByInvoice: groupBy(billingItems, (item) => item.invoiceID ?? undefined),
     billingCodes: indexBy(snapshot.autotask.billingCodes, (code) => code.id),
@@ -144,6 +156,8 @@ export const buildContext = (snapshot: Snapshot, config: Config): PlanContext =>
     primaryContacts,
     paymentTerms: indexBy(snapshot.autotask.paymentTerms, (term) => term.id),
     taxCategories: indexBy(snapshot.autotask.taxCategories, (category) => category.id),
+    currencies: indexBy(snapshot.autotask.currencies ?? [], (currency) => currency.id),
+    internalCurrency: (snapshot.autotask.currencies ?? []).find((currency) => currency.isInternalCurrency),
     items: indexNamed(snapshot.qbo.items),
     customersByKey: groupBy(snapshot.qbo.customers, (customer) => customerKey(customer.DisplayName, config.customers.normalize)),
     customersByName,

@@ -1,12 +1,14 @@
 /**
  * Which QBO customer an Autotask company's invoices go to (pure): a cross-reference from
- * customers.yaml, else the DisplayName matched case-insensitively after normalisation, else a
- * new customer when allowed and when QBO would accept the name.
+ * customers.yaml (the one for the company's currency first), else the DisplayName matched
+ * case-insensitively after normalisation (a customer in the company's currency first), else a
+ * new customer in that currency when allowed and when QBO would accept the name.
  */
 import type { AtCompany } from "../autotask/model.ts"
 import type { Json } from "../domain/plan.ts"
 import type { QboCustomer } from "../qbo/model.ts"
 import { isActive, type PlanContext } from "./context.ts"
+import { customerCurrency, customerCurrencyFields, displayCurrency } from "./currency.ts"
 import { at, blank } from "./labels.ts"
 import { closestHint } from "./mappings.ts"
 import { customerKey, nameKey, qboNameProblem } from "./names.ts"
@@ -20,8 +22,11 @@ export const resolveCustomer = (
   ctx: PlanContext
 ): { readonly ok: true; readonly target: CustomerTarget } | { readonly ok: false; readonly reason: string } => {
   const { customers } = ctx.config
-  const xref = customers.crossReferences.find((ref) => ref.companyId === company.id) ??
-    customers.crossReferences.find((ref) => ref.company !== undefined && nameKey(ref.company) === nameKey(company.companyName))
+  const currency = displayCurrency(company, ctx)
+  const forCompany = customers.crossReferences.filter((ref) => ref.companyId === company.id)
+  const byName = customers.crossReferences.filter((ref) => ref.company !== undefined && nameKey(ref.company) === nameKey(company.companyName))
+  const xref = [...forCompany, ...byName].find((ref) => ref.currency === currency) ??
+    [...forCompany, ...byName].find((ref) => ref.currency === undefined)
   if (xref) {
     const customer = ctx.customersByName.get(nameKey(xref.customer))
     if (!customer) {
@@ -43,7 +48,11 @@ export const resolveCustomer = (
   const active = candidates.filter(isActive)
   if (active.length === 1) return { ok: true, target: { kind: "existing", customer: active[0]! } }
   if (active.length > 1) {
-    const exact = active.filter((customer) => nameKey(customer.DisplayName) === nameKey(company.companyName))
+    // A customer in the company's currency first: another one could never take its invoices.
+    const inCurrency = active.filter((customer) => customerCurrency(customer, ctx) === currency)
+    const pool = inCurrency.length > 0 ? inCurrency : active
+    if (pool.length === 1) return { ok: true, target: { kind: "existing", customer: pool[0]! } }
+    const exact = pool.filter((customer) => nameKey(customer.DisplayName) === nameKey(company.companyName))
     if (exact.length === 1) return { ok: true, target: { kind: "existing", customer: exact[0]! } }
     const names = active.map((customer) => `"${customer.DisplayName}"`).join(", ")
     return { ok: false, reason: `company "${company.companyName}" matches several QBO customers (${names}); add a cross-reference in customers.yaml` }
@@ -72,10 +81,11 @@ export const resolveCustomer = (
     }
   }
   const email = ctx.primaryContacts.get(company.id)?.emailAddress ?? undefined
-  return { ok: true, target: { kind: "create", displayName, payload: customerPayload(company, displayName, email), email } }
+  const payload = { ...customerPayload(company, displayName, email), ...customerCurrencyFields(currency, ctx) }
+  return { ok: true, target: { kind: "create", displayName, payload, email } }
 }
 
-const customerPayload = (company: AtCompany, displayName: string, email: string | undefined): Json => {
+const customerPayload = (company: AtCompany, displayName: string, email: string | undefined): Record<string, Json> => {
   const payload: Record<string, Json> = { DisplayName: displayName }
   if ([...displayName].length <= 100) payload.CompanyName = displayName
   if (email) payload.PrimaryEmailAddr = { Address: email }

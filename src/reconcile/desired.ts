@@ -10,6 +10,7 @@ import { fitText } from "../domain/text.ts"
 import type { DisplayLine, Json, PlanWarning } from "../domain/plan.ts"
 import type { QboTerm } from "../qbo/model.ts"
 import { meantKey, type PlanContext } from "./context.ts"
+import { companyCurrency, currencyProblems, documentCurrencyFields } from "./currency.ts"
 import { type CustomerTarget, resolveCustomer } from "./customers.ts"
 import { type DueDate, plannedDueDate } from "./dueDates.ts"
 import { type ItemTarget, NO_QUANTITY_ITEM_TYPES, resolveItem } from "./items.ts"
@@ -26,6 +27,8 @@ export interface DesiredDocument {
   readonly autotaskNumber: string | undefined
   readonly entity: "Invoice" | "CreditMemo"
   readonly company: AtCompany
+  /** ISO code of the document's currency (its customer's); amounts are in it. */
+  readonly currency: string
   readonly customer: CustomerTarget
   /** Items the document needs that do not exist yet (de-duplicated by the planner). */
   readonly newItems: ReadonlyArray<Extract<ItemTarget, { kind: "create" }>>
@@ -255,6 +258,9 @@ export const desiredDocument = (invoice: AtInvoice, ctx: PlanContext): DesiredOu
 
   const customer = resolveCustomer(company, ctx)
   if (!customer.ok) reasons.push(customer.reason)
+  const currency = companyCurrency(company, ctx)
+  if (!currency.ok) reasons.push(currency.reason)
+  else reasons.push(...currencyProblems(company, currency.code, customer.ok && customer.target.kind === "existing" ? customer.target.customer : undefined, ctx))
 
   if (ctx.config.sync.numbering.mode === "qbo" && ctx.qbo.customTxnNumbers) {
     reasons.push(
@@ -265,6 +271,8 @@ export const desiredDocument = (invoice: AtInvoice, ctx: PlanContext): DesiredOu
   const tax = decideTax(invoice, ctx, reasons, warnings)
   const billingItems = ctx.billingItemsByInvoice.get(invoice.id) ?? []
   if (billingItems.length === 0) reasons.push("the invoice has no billing items in Autotask")
+  const currencyFields = currency.ok ? documentCurrencyFields(currency, billingItems, ctx) : { fields: {}, reasons: [] }
+  reasons.push(...currencyFields.reasons)
 
   const { lines, display, newItems, linesTotal } = linesOf(invoice, billingItems, sign, tax, ctx, reasons, warnings)
 
@@ -308,7 +316,7 @@ export const desiredDocument = (invoice: AtInvoice, ctx: PlanContext): DesiredOu
     }
   }
 
-  if (reasons.length > 0 || !customer.ok) return { kind: "rejected", reasons, warnings, company }
+  if (reasons.length > 0 || !customer.ok || !currency.ok) return { kind: "rejected", reasons, warnings, company }
 
   const autotaskNumber = autotaskNumberOf(invoice, config.sync.errorMarker.value)
   const customerRef: Json = customer.target.kind === "existing"
@@ -326,7 +334,7 @@ export const desiredDocument = (invoice: AtInvoice, ctx: PlanContext): DesiredOu
   const dueDate = entity === "Invoice"
     ? plannedDueDate(document.TxnDate as string, sentTerm, sentDueDate, customer.target.kind === "existing" ? customer.target.customer : undefined, ctx)
     : undefined
-  Object.assign(document, body, tax.header)
+  Object.assign(document, currencyFields.fields, body, tax.header)
   const memo = memoFor(invoice, ctx, warnings)
   if (memo !== undefined) document.CustomerMemo = { value: memo }
   if (billEmail) document.BillEmail = { Address: billEmail }
@@ -339,6 +347,7 @@ export const desiredDocument = (invoice: AtInvoice, ctx: PlanContext): DesiredOu
       autotaskNumber,
       entity,
       company,
+      currency: currency.code,
       customer: customer.target,
       newItems: [...newItems.values()],
       body: document,

@@ -9,8 +9,13 @@ import type { AtInvoice } from "../autotask/model.ts"
 import * as Money from "../domain/money.ts"
 import type { FieldDifference } from "../domain/plan.ts"
 import type { OwnedDocument, PlanContext } from "./context.ts"
+import { displayCurrency, documentCurrency } from "./currency.ts"
 import { desiredDocument } from "./desired.ts"
 import { invoiceTotal } from "./labels.ts"
+
+/** An amount with its currency once there can be several (multicurrency on); as before otherwise. */
+const inCurrency = (amount: Money.Decimal, code: string, ctx: PlanContext): string =>
+  ctx.qbo.multiCurrency ? `${Money.formatMoney(amount)} ${code}` : Money.formatMoney(amount)
 
 const lineKey = (item: string, amount: Money.Decimal): string => `${item} ${Money.formatMoney(amount)}`
 
@@ -18,9 +23,12 @@ export const driftOf = (invoice: AtInvoice, owned: OwnedDocument, ctx: PlanConte
   const differences: Array<FieldDifference> = []
   const autotaskTotal = Money.abs(invoiceTotal(invoice))
   const qboTotal = Money.fromApi(owned.doc.TotalAmt)
-  if (!Money.equalsToCent(autotaskTotal, qboTotal)) {
-    differences.push({ field: "TotalAmt", autotask: Money.formatMoney(autotaskTotal), qbo: Money.formatMoney(qboTotal) })
+  const atCurrency = displayCurrency(ctx.companies.get(invoice.companyID), ctx)
+  const qboCurrency = documentCurrency(owned.doc, ctx)
+  if (!Money.equalsToCent(autotaskTotal, qboTotal) || atCurrency !== qboCurrency) {
+    differences.push({ field: "TotalAmt", autotask: inCurrency(autotaskTotal, atCurrency, ctx), qbo: inCurrency(qboTotal, qboCurrency, ctx) })
   }
+  if (atCurrency !== qboCurrency) differences.push({ field: "CurrencyRef", autotask: atCurrency, qbo: qboCurrency })
   // The rest needs what atqbo would create today; if the invoice could not be created now
   // (say a mapping changed), only the total is compared.
   const desired = desiredDocument(invoice, ctx)

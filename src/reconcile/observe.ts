@@ -9,6 +9,7 @@ import type {
   AtBillingCode,
   AtBillingItem,
   AtCompany,
+  AtCurrency,
   AtContact,
   AtFilter,
   AtInvoice,
@@ -20,6 +21,7 @@ import { addDays, autotaskDate, autotaskFilterTimestamp, dateInZone } from "../d
 import type {
   QboAccount,
   QboClass,
+  QboCompanyCurrency,
   QboCustomer,
   QboItem,
   QboNamedParty,
@@ -144,6 +146,17 @@ export interface Preread {
   readonly companies: ReadonlyArray<AtCompany>
 }
 
+/**
+ * Autotask's currencies, once, when a company names one (the Multi-currency module): which
+ * currency each company is invoiced in, and which is the internal one.
+ */
+const readCurrencies = (companies: ReadonlyArray<AtCompany>) =>
+  Effect.gen(function*() {
+    if (!companies.some((company) => company.currencyID !== null && company.currencyID !== undefined)) return [] as ReadonlyArray<AtCurrency>
+    const autotask = yield* AutotaskReader
+    return yield* autotask.query<AtCurrency>("Currencies", [{ op: "exist", field: "id" }])
+  })
+
 export const observe = Effect.fn("observe")(function*(config: Config, request: WindowRequest, preread?: Preread) {
   const autotask = yield* AutotaskReader
   const qbo = yield* QboReader
@@ -152,8 +165,14 @@ export const observe = Effect.fn("observe")(function*(config: Config, request: W
   const window = windowFor(config, request, now)
 
   yield* progress.step(`Reading Autotask invoices (${window.invoiceIds ? `${window.invoiceIds.length} by id` : `${window.since} … ${window.until}`})`)
+  // The currency list exists only once multicurrency is on; then it is read, else not asked for.
+  const preferences = qbo.preferences.pipe(Effect.flatMap((prefs) =>
+    prefs.CurrencyPrefs?.MultiCurrencyEnabled === true
+      ? qbo.queryAll<QboCompanyCurrency>("CompanyCurrency").pipe(Effect.map((companyCurrencies) => ({ preferences: prefs, companyCurrencies })))
+      : Effect.succeed({ preferences: prefs })
+  ))
   const qboReference = Effect.all({
-    preferences: qbo.preferences,
+    currencyPrefs: preferences,
     companyInfo: qbo.companyInfo,
     items: qbo.queryAll<QboItem>("Item", ACTIVE_AND_INACTIVE),
     customers: qbo.queryAll<QboCustomer>("Customer", ACTIVE_AND_INACTIVE),
@@ -164,7 +183,7 @@ export const observe = Effect.fn("observe")(function*(config: Config, request: W
     accounts: qbo.queryAll<QboAccount>("Account", ACTIVE_AND_INACTIVE)
   }, { concurrency: "unbounded" })
 
-  const [invoices, reference, mappingLists] = yield* Effect.all([
+  const [invoices, { currencyPrefs, ...reference }, mappingLists] = yield* Effect.all([
     preread ? Effect.succeed(preread.invoices) : readInvoices(config, window),
     qboReference,
     readMappingLists(config)
@@ -219,7 +238,7 @@ export const observe = Effect.fn("observe")(function*(config: Config, request: W
   })
 
   yield* progress.step(`Reading billing codes and QBO documents for ${invoices.length} invoices`)
-  const [billingCodes, taxCategories, vendors, employees, [qboInvoices, creditMemos]] = yield* Effect.all([
+  const [billingCodes, taxCategories, vendors, employees, [qboInvoices, creditMemos], currencies] = yield* Effect.all([
     mappingLists.billingCodes ? Effect.succeed(mappingLists.billingCodes) : autotask.queryIn<AtBillingCode>("BillingCodes", "id", codeIds),
     mappingLists.taxCategories
       ? Effect.succeed(mappingLists.taxCategories)
@@ -230,7 +249,8 @@ export const observe = Effect.fn("observe")(function*(config: Config, request: W
       : Effect.succeed([] as ReadonlyArray<AtTaxCategory>),
     qbo.queryIn<QboNamedParty>("Vendor", "DisplayName", companyNames, ACTIVE_AND_INACTIVE),
     qbo.queryIn<QboNamedParty>("Employee", "DisplayName", companyNames, ACTIVE_AND_INACTIVE),
-    documents
+    documents,
+    readCurrencies(companies)
   ], { concurrency: "unbounded" })
 
   // Billing codes carry tax categories too; read any the items did not name.
@@ -256,11 +276,13 @@ export const observe = Effect.fn("observe")(function*(config: Config, request: W
       paymentTerms,
       taxCategories: [...taxCategories, ...moreCategories],
       taxRegions: [],
+      ...(currencies.length > 0 ? { currencies } : {}),
       paidInvoices: paid.invoices,
       mappingLists
     },
     qbo: {
       realmId: qbo.realmId,
+      ...currencyPrefs,
       ...reference,
       vendors,
       employees,

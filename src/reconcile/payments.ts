@@ -3,7 +3,8 @@
  * QBO balance reached zero (or any payment, with `partialMarksPaid`), the paid date is the
  * date of the payment that closed it. One payment spanning several invoices is split by its
  * `LinkedTxn` lines — the case the vendor app gives up on. A paid date already set in
- * Autotask is kept (vendor behaviour) unless `existingPaidDate: correct`.
+ * Autotask is kept (vendor behaviour) unless `existingPaidDate: correct`. A payment in another
+ * currency than its invoice (QBO refuses one; imported data may hold it) counts for nothing.
  */
 import type { AtInvoice } from "../autotask/model.ts"
 import { datePart } from "../domain/dates.ts"
@@ -11,6 +12,7 @@ import * as Money from "../domain/money.ts"
 import type { PlanAction, PlanWarning } from "../domain/plan.ts"
 import type { QboPayment } from "../qbo/model.ts"
 import type { PlanContext } from "./context.ts"
+import { documentCurrency } from "./currency.ts"
 import { autotaskNumberOf, invoiceLabel, isVoidedDocument } from "./labels.ts"
 import { ownerOf } from "./marker.ts"
 
@@ -35,6 +37,9 @@ const applicationsByInvoice = (payments: ReadonlyArray<QboPayment>): Map<string,
   return byInvoice
 }
 
+const partition = <A>(rows: ReadonlyArray<A>, keep: (row: A) => boolean): readonly [Array<A>, Array<A>] =>
+  [rows.filter(keep), rows.filter((row) => !keep(row))]
+
 export const planPayments = (
   invoices: ReadonlyArray<AtInvoice>,
   ctx: PlanContext
@@ -51,7 +56,16 @@ export const planPayments = (
     const owned = (ctx.owned.get(invoice.id) ?? []).filter((entry) => entry.entity === "Invoice" && !isVoidedDocument(entry.doc))
     const doc = owned[0]?.doc
     if (!doc) continue
-    const applied = [...(applications.get(doc.Id) ?? [])].sort((a, b) =>
+    const currency = documentCurrency(doc, ctx)
+    const [sameCurrency, otherCurrency] = partition(applications.get(doc.Id) ?? [], (entry) => (entry.payment.CurrencyRef?.value ?? ctx.qbo.currency) === currency)
+    for (const { payment } of otherCurrency) {
+      warnings.push({
+        code: "payment-currency",
+        message: `QBO payment Id ${payment.Id} of ${payment.TxnDate} is in ${payment.CurrencyRef?.value ?? ctx.qbo.currency} but pays the ${currency} invoice of ${invoiceLabel(invoice, ctx)}; it does not count towards its paid date — correct it in QBO`,
+        autotaskInvoiceId: invoice.id
+      })
+    }
+    const applied = [...sameCurrency].sort((a, b) =>
       (a.payment.TxnDate < b.payment.TxnDate ? -1 : a.payment.TxnDate > b.payment.TxnDate ? 1 : 0) || Number(a.payment.Id) - Number(b.payment.Id)
     )
     if (applied.length === 0) continue
@@ -94,7 +108,7 @@ export const planPayments = (
       display: {
         company: ctx.companies.get(invoice.companyID)?.companyName,
         total: Money.formatMoney(total),
-        currency: ctx.qbo.currency,
+        currency,
         qboId: doc.Id,
         docNumber: doc.DocNumber
       }

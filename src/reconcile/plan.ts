@@ -36,6 +36,7 @@ import {
 import { classifyInvoice, InvoiceState } from "./classify.ts"
 import { buildContext, type OwnedDocument, type PlanContext } from "./context.ts"
 import { type DesiredDocument, desiredDocument, expectedDocNumber } from "./desired.ts"
+import { documentCurrency } from "./currency.ts"
 import { driftOf } from "./drift.ts"
 import { planDuplicates } from "./duplicates.ts"
 import { autotaskNumberOf, blank, customerAddress, invoiceLabel, isVoidedDocument, itemAddress, refTo } from "./labels.ts"
@@ -164,7 +165,7 @@ const voidedOpenWarning = (invoice: AtInvoice, document: OwnedDocument, ctx: Pla
   const balance = Money.formatMoney(Money.fromApi(doc.Balance ?? doc.TotalAmt))
   return {
     code: "voided-open",
-    message: `${invoiceLabel(invoice, ctx)} was voided in Autotask, but its QBO ${documentKind(document.entity)} ${doc.DocNumber ?? "(no number)"} (Id ${doc.Id}) is still open with a balance of ${balance} ${ctx.qbo.currency}; void it in QBO, or set sync.voids.sync: true in atqbo.yaml so apply voids it`,
+    message: `${invoiceLabel(invoice, ctx)} was voided in Autotask, but its QBO ${documentKind(document.entity)} ${doc.DocNumber ?? "(no number)"} (Id ${doc.Id}) is still open with a balance of ${balance} ${documentCurrency(doc, ctx)}; void it in QBO, or set sync.voids.sync: true in atqbo.yaml so apply voids it`,
     autotaskInvoiceId: invoice.id
   }
 }

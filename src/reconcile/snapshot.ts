@@ -7,6 +7,7 @@ import type {
   AtBillingItem,
   AtCompany,
   AtContact,
+  AtCurrency,
   AtInvoice,
   AtPaymentTerm,
   AtTaxCategory,
@@ -15,6 +16,7 @@ import type {
 import type {
   QboAccount,
   QboClass,
+  QboCompanyCurrency,
   QboCompanyInfo,
   QboCustomer,
   QboItem,
@@ -56,6 +58,8 @@ export interface AutotaskSnapshot {
   readonly paymentTerms: ReadonlyArray<AtPaymentTerm>
   readonly taxCategories: ReadonlyArray<AtTaxCategory>
   readonly taxRegions: ReadonlyArray<AtTaxRegion>
+  /** Multi-currency module: every currency (none without the module). */
+  readonly currencies?: ReadonlyArray<AtCurrency>
   /** Older synced invoices that QBO payments in the payments window refer to (payment sync). */
   readonly paidInvoices: ReadonlyArray<AtInvoice>
   /** The lists the mapping files name, to check their entries (absent: not read, not checked). */
@@ -76,6 +80,8 @@ export interface QboSnapshot {
   readonly classes: ReadonlyArray<QboClass>
   readonly taxCodes: ReadonlyArray<QboTaxCode>
   readonly accounts: ReadonlyArray<QboAccount>
+  /** The currency list besides the home currency; read only while multicurrency is on. */
+  readonly companyCurrencies?: ReadonlyArray<QboCompanyCurrency>
   /** QBO documents dated in the window, plus those whose DocNumber an Autotask invoice names. */
   readonly invoices: ReadonlyArray<QboSalesDocument>
   readonly creditMemos: ReadonlyArray<QboSalesDocument>

@@ -393,6 +393,34 @@ export const BROKEN_CASES: ReadonlyArray<BrokenCase> = [
     ]
   },
   {
+    name: "company cross-referenced twice for one currency (one entry per currency is fine)",
+    files: {
+      customers: yaml(
+        "crossReferences:",
+        "  - companyId: 174",
+        "    customer: Contoso",
+        "  - companyId: 174",
+        "    currency: CAD",
+        "    customer: Contoso (CAD)",
+        "  - companyId: 174",
+        "    currency: CAD",
+        "    customer: Contoso Canada",
+        "  - companyId: 175",
+        "    currency: cad",
+        "    customer: Fabrikam"
+      )
+    },
+    expected: [
+      "cfg/customers.yaml:7:16 error: Company id 174 (CAD) is cross-referenced to `Contoso Canada` here but to `Contoso (CAD)` on line 4; a company's invoices in CAD go to one customer.",
+      "cfg/customers.yaml:11:15 error: Invalid value \"cad\" for `crossReferences[3].currency`: A currency is a three-letter ISO 4217 code in capitals, such as `USD` or `CAD`."
+    ]
+  },
+  {
+    name: "exchange rate policy misspelt",
+    files: { atqbo: yaml("version: 1", "sync:", "  exchangeRate: autotsk") },
+    expected: ["cfg/atqbo.yaml:3:17 error: Unknown value `autotsk` for `sync.exchangeRate`; did you mean `autotask`?"]
+  },
+  {
     name: "two companies onto one customer (warning only)",
     files: { customers: yaml("crossReferences:", "  - companyId: 174", "    customer: Contoso", "  - company: Contoso West", "    customer: contoso") },
     expected: [

@@ -34,7 +34,8 @@ const EXPECTED_DEFAULTS: Config = {
     errorMarker: { write: false, value: "ERROR" },
     customerMemo: { parts: ["orderNumber", "comments"], separator: "\n" },
     email: { onCreate: false },
-    duplicates: "void"
+    duplicates: "void",
+    exchangeRate: "qbo"
   },
   limits: { maxNewCustomers: 25, maxNewItems: 50, maxInvoices: 500, maxVoids: 10, maxEmails: 100, maxAutotaskUpdates: 1000 },
   journal: { dir: ".atqbo/journal" },

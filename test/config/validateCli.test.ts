@@ -82,7 +82,7 @@ describe("atqbo validate (child process)", () => {
         assert.strictEqual(
           errors[0],
           "::error file=a%2Cb%3Aconfig/atqbo.yaml,line=3,col=3,title=atqbo validate::Unknown key `100%25` in `sync`.%0A" +
-            "Valid keys in `sync`: timeZone, lookbackDays, numbering, negativeInvoices, voids, errorMarker, customerMemo, email, duplicates."
+            "Valid keys in `sync`: timeZone, lookbackDays, numbering, negativeInvoices, voids, errorMarker, customerMemo, email, duplicates, exchangeRate."
         )
         assert.include(lines, "atqbo validate: 2 more errors not annotated (GitHub shows at most 10 per kind); the full list follows.")
         assert.include(lines, "atqbo validate: 2 more warnings not annotated (GitHub shows at most 10 per kind); the full list follows.")

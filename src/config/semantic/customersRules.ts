@@ -1,6 +1,7 @@
 /**
- * Semantic rules for customers.yaml: a company is cross-referenced once; two companies on one
- * customer is legal (e.g. two Autotask sites billed as one QBO customer) but worth a warning.
+ * Semantic rules for customers.yaml: a company is cross-referenced once per currency (an entry
+ * without `currency` covers the others); two companies on one customer is legal (e.g. two
+ * Autotask sites billed as one QBO customer) but worth a warning.
  */
 import type { ConfigProblem } from "../problems.ts"
 import type { YamlSource } from "../yamlSource.ts"
@@ -23,9 +24,11 @@ export const customersRules = (source: YamlSource): ReadonlyArray<ConfigProblem>
     const customer = asString(reference["customer"])
     const id = asInteger(reference["companyId"])
     const name = asString(reference["company"])
+    const currency = asString(reference["currency"])
+    const inCurrency = currency === undefined ? "" : ` (${currency})`
     const companies: Array<{ key: string; field: string; label: string }> = []
-    if (id !== undefined) companies.push({ key: `id:${id}`, field: "companyId", label: `Company id ${id}` })
-    if (name !== undefined) companies.push({ key: `name:${nameKey(name)}`, field: "company", label: `Company ${code(name)}` })
+    if (id !== undefined) companies.push({ key: `id:${id}${inCurrency}`, field: "companyId", label: `Company id ${id}${inCurrency}` })
+    if (name !== undefined) companies.push({ key: `name:${nameKey(name)}${inCurrency}`, field: "company", label: `Company ${code(name)}${inCurrency}` })
 
     let duplicate = false
     for (const company of companies) {
@@ -44,7 +47,7 @@ export const customersRules = (source: YamlSource): ReadonlyArray<ConfigProblem>
             ["crossReferences", index, company.field],
             "value",
             "error",
-            `${company.label} is cross-referenced to ${code(customer ?? "?")} here but to ${code(earlier.customer ?? "?")} on line ${line}; a company's invoices go to one customer.`,
+            `${company.label} is cross-referenced to ${code(customer ?? "?")} here but to ${code(earlier.customer ?? "?")} on line ${line}; a company's invoices${currency === undefined ? "" : ` in ${currency}`} go to one customer.`,
             "Keep the entry with the right customer and remove the other."
           )
       )
