@@ -69,7 +69,9 @@ const recordSteps = Layer.succeed(Progress, {
   step: (message: string) =>
     Effect.sync(() => {
       steps.push({ atMs: Math.round(performance.now() - phaseStarted), step: message.replace(/\d+/g, "N") })
-    })
+    }),
+  status: () => Effect.void,
+  done: Effect.void
 })
 const program = Effect.gen(function*() {
   const config = sandboxConfig(yield* loadConfig(input.configDir), remote)

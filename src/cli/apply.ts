@@ -83,7 +83,7 @@ const present = (plan: Plan, report: ApplyReport, format: "text" | "github", not
       const summaryFile = process.env.GITHUB_STEP_SUMMARY
       if (summaryFile) yield* Effect.promise(() => appendFile(summaryFile, applySummary(report), "utf8"))
     }
-    yield* Console.log(`\n${renderReportText(report).trimEnd()}`)
+    yield* Console.log(`\n${renderReportText(report, terminalFor(process.stdout)).trimEnd()}`)
     yield* reportDeliveries(yield* notify(notifications, plan, report))
   })
 

@@ -11,6 +11,7 @@ import type { ApplyReport } from "../domain/report.ts"
 import { ApplyStop } from "./applyStop.ts"
 import { autotaskBudget, runAutotaskUpdates } from "./applyAutotask.ts"
 import { type ApplyLedger, makeApplyLedger } from "./applyLedger.ts"
+import { applyProgress } from "./applyProgress.ts"
 import { runQboBatches, runSends } from "./applyQbo.ts"
 import { applySchedule } from "./applySchedule.ts"
 import { Journal } from "./journal.ts"
@@ -35,7 +36,7 @@ export const applyPlan = Effect.fn("applyPlan")(function*(plan: Plan, options: {
   const journal = yield* Journal
   const progress = yield* Progress
   const realmId = plan.realmId
-  const ledger = makeApplyLedger(journal, new Date(yield* Clock.currentTimeMillis))
+  const ledger = makeApplyLedger(journal, new Date(yield* Clock.currentTimeMillis), applyProgress(plan.actions, progress))
   const schedule = applySchedule(plan.actions)
 
   yield* journal.record({ event: "run.start", checksum: plan.checksum, realmId, actions: plan.actions.length })
@@ -56,6 +57,7 @@ export const applyPlan = Effect.fn("applyPlan")(function*(plan: Plan, options: {
     started.push(yield* Effect.forkChild(runFollowers(realmId, group.followers, ledger, budget)))
   }
   yield* Fiber.joinAll(started)
+  yield* progress.done
 
   const report: ApplyReport = ledger.report(options.runId, plan.actions.map((action) => action.address))
   const stopped = yield* (yield* ApplyStop).reason

@@ -34,7 +34,12 @@ export const failureOutcome = (error: { readonly message: string; readonly code?
     ...(error.code ? { code: error.code } : {})
   }
 
-export const makeApplyLedger = (journal: JournalService, startedAt: Date): ApplyLedger => {
+/** `onRecord` hears of every outcome once it is journalled (apply's progress line). */
+export const makeApplyLedger = (
+  journal: JournalService,
+  startedAt: Date,
+  onRecord: (action: PlanAction, outcome: ActionOutcome) => Effect.Effect<void> = () => Effect.void
+): ApplyLedger => {
   const done = new Map<string, { readonly status: ActionOutcome["status"]; readonly entity: Record<string, unknown> | undefined }>()
   const outcomes: Array<ActionOutcome> = []
 
@@ -43,7 +48,7 @@ export const makeApplyLedger = (journal: JournalService, startedAt: Date): Apply
       const full: ActionOutcome = { address: action.address, type: action.type, autotaskInvoiceId: action.autotaskInvoiceId, ...outcome }
       done.set(action.address, { status: outcome.status, entity })
       outcomes.push(full)
-      return journal.record({ event: "action", ...full, target: action.target, ...(request ? { request } : {}) })
+      return journal.record({ event: "action", ...full, target: action.target, ...(request ? { request } : {}) }).pipe(Effect.andThen(onRecord(action, full)))
     })
 
   const blockedBy: ApplyLedger["blockedBy"] = (action) =>

@@ -5,6 +5,7 @@
 import { type ActionOutcome, type ApplyReport, type OutcomeStatus, sharedNumbers } from "../domain/report.ts"
 import { escapeMarkdown } from "./markdown.ts"
 import { LABEL, SYMBOL } from "./summary.ts"
+import { padEnd, paint, paintSymbol, PLAIN, type Terminal, visibleLength, wrap } from "./terminal.ts"
 
 const STATUSES: ReadonlyArray<OutcomeStatus> = ["applied", "adopted", "failed", "skipped", "rejected"]
 
@@ -14,15 +15,30 @@ export const reportTotals = (report: ApplyReport): string =>
 const subject = (outcome: ActionOutcome): string =>
   outcome.autotaskInvoiceId !== undefined ? `Autotask invoice ${outcome.autotaskInvoiceId}` : outcome.address.replace(/^[a-z]+:/, "")
 
-const pad = (text: string, width: number): string => (text.length >= width ? text : text + " ".repeat(width - text.length))
+/** Status colours on a terminal: done green, failed red, left alone yellow. */
+const paintStatus = (on: boolean, status: OutcomeStatus, text: string): string =>
+  status === "applied" || status === "adopted" ? paint.green(on, text) : status === "failed" ? paint.red(on, text) : paint.yellow(on, text)
 
-export const renderReportText = (report: ApplyReport): string => {
+/**
+ * One row per outcome in aligned columns (status, action, what it concerns, what happened; QBO
+ * documents named by DocNumber with the Id in brackets), the result wrapped under itself when
+ * the terminal is narrow; then warnings, totals and the journal.
+ */
+export const renderReportText = (report: ApplyReport, terminal: Terminal = PLAIN): string => {
   const out: Array<string> = []
   if (report.outcomes.length === 0) out.push("Nothing to apply.")
-  for (const outcome of report.outcomes) {
-    out.push(`  ${pad(outcome.status, 8)} ${SYMBOL[outcome.type]} ${pad(LABEL[outcome.type], 11)} ${pad(subject(outcome), 28)} ${outcome.message}`)
+  const rows = report.outcomes.map((outcome) => ({ outcome, action: `${SYMBOL[outcome.type]} ${LABEL[outcome.type]}`, subject: subject(outcome) }))
+  const statusWidth = Math.max(0, ...rows.map((row) => row.outcome.status.length))
+  const actionWidth = Math.max(0, ...rows.map((row) => visibleLength(row.action)))
+  const subjectWidth = Math.max(0, ...rows.map((row) => visibleLength(row.subject)))
+  const indent = " ".repeat(2 + statusWidth + 2 + actionWidth + 2 + subjectWidth + 2)
+  for (const row of rows) {
+    const [first = "", ...rest] = wrap(row.outcome.message, terminal.width, indent, indent)
+    const status = paintStatus(terminal.color, row.outcome.status, padEnd(row.outcome.status, statusWidth))
+    const action = paintSymbol(terminal.color, SYMBOL[row.outcome.type], padEnd(row.action, actionWidth))
+    out.push(`  ${status}  ${action}  ${padEnd(row.subject, subjectWidth)}  ${first.slice(indent.length)}`, ...rest)
   }
-  for (const warning of sharedNumbers(report.outcomes)) out.push("", `⚠ ${warning}`)
+  for (const warning of sharedNumbers(report.outcomes)) out.push("", ...wrap(warning, terminal.width, "⚠ ", "  "))
   out.push("", reportTotals(report))
   if (report.journal) out.push(`Journal: ${report.journal}`)
   return `${out.join("\n")}\n`
