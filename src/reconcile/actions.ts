@@ -168,12 +168,18 @@ export const itemCreateAction = (address: string, item: Extract<ItemTarget, { ki
   display: { incomeAccount: item.incomeAccount }
 })
 
+/** " in USD" for a customer created with a currency (multicurrency on), else nothing. */
+const currencyOf = (payload: Json): string => {
+  const ref = typeof payload === "object" && payload !== null && !Array.isArray(payload) ? (payload as { readonly CurrencyRef?: { readonly value?: string } }).CurrencyRef : undefined
+  return ref?.value ? ` in ${ref.value}` : ""
+}
+
 export const customerCreateAction = (address: string, customer: Extract<CustomerTarget, { kind: "create" }>, company: AtCompany): PlanAction => ({
   type: "customer.create",
   address,
   autotaskInvoiceId: undefined,
   name: customer.displayName,
-  summary: `create QBO customer "${customer.displayName}" for Autotask company ${company.id}`,
+  summary: `create QBO customer "${customer.displayName}"${currencyOf(customer.payload)} for Autotask company ${company.id}`,
   target: { system: "qbo", entity: "Customer", operation: "create" },
   payload: customer.payload,
   before: undefined,

@@ -15,6 +15,8 @@ import { loadQboSandbox, type QboSandboxOAuth, type QboSimOptionsInput, type Qbo
 
 /** The bundled demo dataset (an MSP with ~25 companies and ~60 invoices); shipped in the package at the same path. */
 export const DEMO_DATA_DIR = packageFile("src/sandbox/data/demo")
+/** The demo's multicurrency variant (CAD-home QBO company, clients billed in CAD and USD): `--data` it. */
+export const MULTICURRENCY_DATA_DIR = packageFile("src/sandbox/data/multicurrency")
 
 export interface SandboxOptions {
   readonly dataDir?: string
