@@ -10,6 +10,7 @@
  * `CurrencyRef`, and `ExchangeRate` = home units per foreign unit (Intuit "Manage multiple
  * currencies"; reference qbo-api.md §11).
  */
+import { Option } from "effect"
 import type { AtBillingItem, AtCompany, AtCurrency } from "../autotask/model.ts"
 import * as Money from "../domain/money.ts"
 import type { Json } from "../domain/plan.ts"
@@ -119,12 +120,12 @@ export const autotaskRate = (
     }
   }
   const given = Money.parseDecimal(currency.exchangeRate ?? null)
-  if (given._tag === "None" || Money.compare(given.value, Money.ZERO) <= 0) {
+  if (Option.isNone(given) || Money.compare(given.value, Money.ZERO) <= 0) {
     return { ok: false, reason: `Autotask currency ${currency.name} has no usable exchange rate (${String(currency.exchangeRate)}); set it in Autotask or use sync.exchangeRate: qbo` }
   }
   const direct = Money.roundTo(given.value, RATE_SCALE)
   const inverse = Money.divideRounded(Money.decimal("1"), given.value, RATE_SCALE)
-  if (inverse._tag === "None") return { ok: true, rate: direct }
+  if (Option.isNone(inverse)) return { ok: true, rate: direct }
   const observed = observedRate(billingItems)
   if (observed === undefined) return { ok: true, rate: inverse.value }
   const distance = (rate: Money.Decimal) => Money.abs(Money.subtract(rate, observed))
@@ -142,5 +143,5 @@ const observedRate = (billingItems: ReadonlyArray<AtBillingItem>): Money.Decimal
   }
   if (Money.isZero(foreign) || Money.isZero(internal)) return undefined
   const ratio = Money.divideRounded(internal, foreign, RATE_SCALE)
-  return ratio._tag === "Some" ? ratio.value : undefined
+  return Option.getOrUndefined(ratio)
 }

@@ -54,10 +54,10 @@ describe("the packed and installed package", () => {
   it("ships the built code and what users need, and installs without devDependencies", async () => {
     assert.strictEqual(statusAfter, statusBefore, "npm pack left something in the repository")
     const files = execFileSync("tar", ["-tzf", installed.tarball], { encoding: "utf8" }).split("\n").map((file) => file.replace(/^package\//, ""))
-    for (const file of ["bin/atqbo.js", "dist/atqbo.js", "dist/THIRD-PARTY-LICENSES.md", "schemas/atqbo.schema.json", "mappings/atqbo.yaml", "docs/github-actions.md", "docs/configuration.md", "src/sandbox/data/demo/sandbox.yaml", ".github/workflows/atqbo-plan.yml", "action.yml", "README.md", "LICENSE", "package.json"]) {
+    for (const file of ["bin/atqbo.js", "dist/atqbo.js", "dist/THIRD-PARTY-LICENSES.md", "schemas/atqbo.schema.json", "mappings/atqbo.yaml", "docs/github-actions.md", "docs/configuration.md", "src/sandbox/data/demo/sandbox.yaml", "src/sandbox/data/multicurrency/sandbox.yaml", ".github/workflows/atqbo-plan.yml", "action.yml", "README.md", "LICENSE", "package.json"]) {
       assert.include(files, file)
     }
-    assert.deepStrictEqual(files.filter((file) => /^(src\/(?!sandbox\/data\/demo\/)|test\/|bench\/|scripts\/)|\.ts$/.test(file)), [], "no sources, tests or TypeScript")
+    assert.deepStrictEqual(files.filter((file) => /^(src\/(?!sandbox\/data\/(demo|multicurrency)\/)|test\/|bench\/|scripts\/)|\.ts$/.test(file)), [], "no sources, tests or TypeScript")
     const modules = (await readdir(path.join(installed.dir, "node_modules"))).filter((name) => !name.startsWith("."))
     const manifest = JSON.parse(await readFile(path.join(REPO_ROOT, "package.json"), "utf8"))
     assert.sameMembers(modules, ["atqbo", ...Object.keys(manifest.dependencies)])
