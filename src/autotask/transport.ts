@@ -9,6 +9,7 @@
  */
 import { Context, Duration, Effect, Layer, Redacted, Semaphore } from "effect"
 import { Headers, HttpClient, type HttpClientError, HttpClientRequest } from "effect/http"
+import { withRequestLog } from "../http/requestLog.ts"
 import type { AutotaskCredentials, AutotaskError } from "./AutotaskClient.ts"
 import {
   AutotaskCallFailure,
@@ -114,7 +115,7 @@ export class AutotaskTransport extends Context.Service<AutotaskTransport, Autota
 }
 
 const makeTransport = Effect.fnUntraced(function*(options: AutotaskClientOptions) {
-  const http = yield* HttpClient.HttpClient
+  const http = withRequestLog("Autotask", yield* HttpClient.HttpClient)
   const policy: AutotaskRetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry }
   const schedule = retrySchedule(policy)
   const timeout = Duration.millis(options.requestTimeoutMs ?? 120_000)

@@ -4,7 +4,7 @@
  */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeServices from "@effect/platform-node/NodeServices"
-import { Effect, Exit } from "effect"
+import { Effect, Exit, Layer, Logger } from "effect"
 import { Command } from "effect/cli"
 import { progressToStderr } from "../reconcile/progress.ts"
 import { applyCommand } from "./apply.ts"
@@ -32,6 +32,8 @@ const program = Command.run(root, { version: VERSION }).pipe(
   Effect.catch(reportFailure),
   Effect.catchDefect(reportDefect),
   Effect.provide(progressToStderr),
+  // Logs (`--log-level debug`) are not data: stderr, so stdout stays the plan or the report.
+  Effect.provide(Layer.succeed(Logger.LogToStderr, true)),
   Effect.provide(NodeServices.layer)
 )
 

@@ -10,6 +10,7 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Clock, Context, Duration, Effect, Layer, Random, type Redacted, Semaphore } from "effect"
 import { HttpClient, HttpClientRequest } from "effect/http"
+import { withRequestLog } from "../http/requestLog.ts"
 import { layerQboAuth, QboAuth, type QboAuthOptions } from "./auth/QboAuth.ts"
 import { clientSideError, faultErrors, networkError, qboErrorFromResponse, unexpectedAnswer } from "./errors.ts"
 import { makeSlidingWindowLimiter } from "./limits.ts"
@@ -95,7 +96,7 @@ const parseJson = (text: string): unknown => {
 
 export const makeQboClient = (options: QboClientOptions) =>
   Effect.gen(function*() {
-    const http = yield* HttpClient.HttpClient
+    const http = withRequestLog("QBO", yield* HttpClient.HttpClient)
     const auth = yield* QboAuth
     const retry: QboRetryOptions = { ...DEFAULT_RETRY_OPTIONS, ...options.retry }
     const minorVersion = String(options.minorVersion ?? 75)
@@ -113,7 +114,10 @@ export const makeQboClient = (options: QboClientOptions) =>
 
     const waitForPause = Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
-      if (pausedUntil > now) yield* Effect.sleep(pausedUntil - now)
+      if (pausedUntil > now) {
+        yield* Effect.logDebug(`QBO throttled the company: waiting ${pausedUntil - now} ms before the next request`)
+        yield* Effect.sleep(pausedUntil - now)
+      }
     })
 
     const buildRequest = (spec: CallSpec, token: Redacted.Redacted<string>) => {

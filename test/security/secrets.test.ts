@@ -1,7 +1,7 @@
 /**
  * SPEC §6: secrets never appear in output, plans, journals, notifications or errors. Every
  * credential is set to a recognisable string; every command (validate, plan in each format,
- * show, apply with failures and with success) and every failure (wrong Autotask secret or
+ * show, apply with failures and with success, `--log-level debug` on plan and apply) and every failure (wrong Autotask secret or
  * integration code, invalid refresh token, wrong client secret, unreachable hosts) is run
  * through the real CLI, and everything it produced is searched for those strings — the wrong
  * values included, and the access and refresh tokens the simulator issued.
@@ -154,7 +154,7 @@ describe("no secret in any output", () => {
     expect(keep("plan --out", await runCli(["plan", "--config", dir, "--out", planFile, "--format", "json"], { env })).code).toBe(0)
     // One process at a time: a swarm of CLI processes on two cores tests the machine, not atqbo.
     const outputs: ReadonlyArray<[string, ReadonlyArray<string>, Record<string, string>]> = [
-      ["plan markdown", ["plan", "--config", dir, "--format", "markdown", "--verbose"], env],
+      ["plan markdown", ["plan", "--config", dir, "--format", "markdown", "--verbose", "--log-level", "debug"], env],
       ["plan github", ["plan", "--config", dir, "--format", "github", "--comment-file", commentFile], { ...env, GITHUB_STEP_SUMMARY: summaryFile }],
       ["show", ["show", planFile, "--verbose"], env],
       ["show markdown", ["show", planFile, "--format", "markdown"], env]
@@ -163,14 +163,19 @@ describe("no secret in any output", () => {
       const result = keep(where, await runCli(args, { env: runEnv }))
       expect(result.code, result.stderr).toBe(0)
     }
+    // --log-level debug: a line per request on stderr (with the tid Intuit support asks for), none on stdout.
+    const debug = produced.find((entry) => entry.where === "plan markdown stderr")!.text
+    expect(debug).toMatch(/QBO POST \/v3\/company\/\d+\/query\?minorversion=\d+ → 200 in \d+ ms \(intuit_tid [\w-]+\)/)
+    expect(debug).toMatch(/Autotask (GET|POST) \/atservicesrest\/v1\.0\/\S+ → 200 in \d+ ms/i)
+    expect(produced.find((entry) => entry.where === "plan markdown stdout")!.text).not.toMatch(/DEBUG/)
 
     // Autotask accepts the write-backs but ignores them: the run fails, notifies, exits 1.
     sandbox.autotask.setOptions({ faults: { noopWriteRate: 1 } })
-    const failing = keep("apply (write-backs fail)", await runCli(["apply", planFile, "--config", dir], { env }))
+    const failing = keep("apply (write-backs fail)", await runCli(["apply", planFile, "--config", dir, "--log-level", "debug"], { env }))
     expect(failing.code).toBe(1)
     expect(failing.stdout).toMatch(/failed/)
     sandbox.autotask.setOptions({ faults: { noopWriteRate: 0 } })
-    const repair = keep("apply --auto-approve", await runCli(["apply", "--config", dir, "--auto-approve", "--format", "github"], { env: { ...env, GITHUB_STEP_SUMMARY: summaryFile } }))
+    const repair = keep("apply --auto-approve", await runCli(["apply", "--config", dir, "--auto-approve", "--format", "github", "--log-level", "debug"], { env: { ...env, GITHUB_STEP_SUMMARY: summaryFile } }))
     expect(repair.code, repair.stderr + repair.stdout).toBe(0)
 
     expect(webhookBodies.length).toBeGreaterThanOrEqual(1)
