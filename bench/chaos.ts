@@ -2,24 +2,30 @@
  * `npm run chaos`: SPEC §8 chaos bar. For each round: a generated dataset, both simulators
  * started here with faults injected in both (5xx, 429, dropped connections, slow responses,
  * QBO responses lost after the commit, QBO transient 6000s, silent Autotask no-op writes),
- * then `atqbo apply --auto-approve` started as a child process again and again, SIGKILLed at
- * a random (seeded) moment — a time after its first request, or after its k-th write — until
- * a run exits 0. Then the invariants (bench/invariants.ts) are checked against both
- * simulators' stores: zero duplicate, zero missing documents, totals to the cent, write-backs
- * equal to the DocNumbers, no duplicate customers or items, nothing for rejected invoices.
+ * and a seeded variant (bench/chaosVariant.ts: requestid retention down to 0, credit memos,
+ * Autotask numbering, e-mail, voids, payments, truncated or garbled bodies and hangs). Then
+ * `atqbo apply --auto-approve` is started as child processes again and again — `--writers N`
+ * of them at once, staggered — each maybe SIGKILLed at a random (seeded) moment (a time after
+ * its first request, or after its k-th write), until every apply of an attempt exits 0. A
+ * killed apply that held the lease is followed by the simulated clock passing its expiry, as
+ * the next scheduled run would find it. Then the invariants (bench/invariants.ts) are checked
+ * against both simulators' stores: zero duplicate, zero missing documents, every line's item,
+ * quantity, rate and description, totals to the cent, write-backs equal to the DocNumbers,
+ * voids and paid dates, no duplicate customers or items, nothing for rejected invoices.
  *
- * Flags: --rounds N (50) --invoices N (300) --seed N (1) --max-attempts N (20) --out FILE
+ * Flags: --rounds N (50) --invoices N (300) --writers N (1) --seed N (1) --max-attempts N (20) --out FILE
  */
 import { spawn } from "node:child_process"
 import { mkdir, rm, writeFile } from "node:fs/promises"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { LEASE_DEFAULTS } from "../src/config/defaults.ts"
+import { parseLeaseNote } from "../src/reconcile/leaseNote.ts"
 import { ownerOf } from "../src/reconcile/marker.ts"
 import type { AutotaskSimOptionsInput } from "../src/sandbox/autotask/index.ts"
 import type { QboSimOptionsInput } from "../src/sandbox/qbo/index.ts"
 import { type Sandbox, startSandbox } from "../src/sandbox/sandbox.ts"
-import { writeBenchConfig } from "./config.ts"
+import { applyVariant, describeVariant, expectationOf, pickVariant, qboOptionsOf, syncLines } from "./chaosVariant.ts"
+import { GENEROUS_LIMITS, writeBenchConfig } from "./config.ts"
 import { type DatasetMeta, generateDataset, numberFlag, parseFlags } from "./generate.ts"
 import { checkInvariants, countViolations, type Violation } from "./invariants.ts"
 import { seededRandom } from "./random.ts"
@@ -62,12 +68,25 @@ const NO_AUTOTASK_FAULTS: AutotaskSimOptionsInput = {
   faults: { dropConnectionRate: 0, serverErrorRate: 0, unavailableRate: 0, rateLimitRate: 0, noopWriteRate: 0 }
 }
 const NO_QBO_FAULTS: QboSimOptionsInput = {
-  faults: { serverErrorRate: 0, badGatewayRate: 0, unavailableRate: 0, throttleRate: 0, transientErrorRate: 0, dropConnectionRate: 0, loseResponseRate: 0 }
+  faults: {
+    serverErrorRate: 0,
+    badGatewayRate: 0,
+    unavailableRate: 0,
+    throttleRate: 0,
+    transientErrorRate: 0,
+    dropConnectionRate: 0,
+    loseResponseRate: 0,
+    truncatedBodyRate: 0,
+    garbledBodyRate: 0,
+    hangRate: 0
+  }
 }
 
 export interface ChaosOptions {
   readonly rounds: number
   readonly invoices: number
+  /** Applies started together (staggered) in each attempt. */
+  readonly writers: number
   readonly seed: number
   /** Runs per round before faults are turned off for a final convergence run. */
   readonly maxAttempts: number
@@ -87,6 +106,7 @@ export interface ChaosOptions {
 export const DEFAULT_CHAOS_OPTIONS: ChaosOptions = {
   rounds: 50,
   invoices: 300,
+  writers: 1,
   seed: 1,
   maxAttempts: 20,
   maxKillsPerRound: 4,
@@ -107,6 +127,9 @@ export interface RunRecord {
   readonly writes: number
   readonly durationMs: number
   readonly faultsOff: boolean
+  /** It waited for another apply's lease / took over a killed one's. */
+  readonly waitedForLease?: boolean
+  readonly tookOverLease?: boolean
   /** Last stderr line of a failed run (never holds a secret: the CLI's own message). */
   readonly error?: string
 }
@@ -114,6 +137,7 @@ export interface RunRecord {
 export interface RoundResult {
   readonly round: number
   readonly seed: number
+  readonly variant: string
   readonly eligible: number
   readonly rejected: number
   readonly runs: ReadonlyArray<RunRecord>
@@ -133,6 +157,9 @@ export interface ChaosSummary {
     readonly runs: number
     readonly kills: number
     readonly exits: Readonly<Record<string, number>>
+    /** Runs that waited for another apply's lease, and that took over a killed one's. */
+    readonly waitedForLease: number
+    readonly tookOverLease: number
     readonly converged: number
     readonly faultsOffRounds: number
     readonly faults: Readonly<Record<string, number>>
@@ -167,6 +194,27 @@ const writeCount = (sandbox: Sandbox) => sandbox.autotask.writeCount() + sandbox
 
 /** CLI runs in flight, so an interrupted chaos run does not leave them behind. */
 const liveChildren = new Set<ReturnType<typeof spawn>>()
+
+/** Process ids of the applies that have ended. */
+const endedPids = new Set<number>()
+
+/**
+ * An apply that ended holding its lease (SIGKILLed, or its release failed) leaves it held: the
+ * simulated clock then passes its expiry, as the next scheduled run would find it. Never while
+ * the holder lives (that would let two writers write at once, which no real clock does).
+ * Checked again and again, not only when a process closes: the simulator may still carry out
+ * a request the dead apply had sent.
+ */
+const expireDeadLeases = (sandbox: Sandbox, aged: Set<string>): void => {
+  for (const realmId of sandbox.qbo.realmIds) {
+    const note = sandbox.qbo.store(realmId).list("Attachable")[0]
+    const state = parseLeaseNote(note?.["Note"])
+    const version = `${realmId}/${String(note?.["Id"])}/${String(note?.["SyncToken"])}`
+    if (state?.held !== true || !endedPids.has(state.holder.pid) || aged.has(version)) continue
+    aged.add(version)
+    sandbox.qbo.advanceTime(state.expirySeconds * 1000 + 1000)
+  }
+}
 
 /** Runs `atqbo apply --auto-approve` once; kills it when the trigger fires. */
 const runApply = (sandbox: Sandbox, configDir: string, trigger: KillTrigger | undefined, options: ChaosOptions): Promise<Omit<RunRecord, "faultsOff">> =>
@@ -207,6 +255,7 @@ const runApply = (sandbox: Sandbox, configDir: string, trigger: KillTrigger | un
       liveChildren.delete(child)
       clearInterval(poll)
       clearTimeout(timer)
+      if (child.pid !== undefined) endedPids.add(child.pid)
       // Why a run that was not killed exited 1: the CLI's error line, or its first failed action.
       const errorLine = stderr.trim().split("\n").find((line) => line.startsWith("error:"))
       const failedLine = stdout.split("\n").find((line) => line.trimStart().startsWith("failed "))?.trim().replace(/\s+/g, " ")
@@ -218,6 +267,8 @@ const runApply = (sandbox: Sandbox, configDir: string, trigger: KillTrigger | un
         trigger: killed === "killed" ? trigger : undefined,
         writes: writeCount(sandbox) - writesBefore,
         durationMs: Date.now() - started,
+        ...(stderr.includes("waiting up to") ? { waitedForLease: true } : {}),
+        ...(stderr.includes("took over the expired lease") ? { tookOverLease: true } : {}),
         ...(killed === undefined && code !== 0 && lastError ? { error: lastError.slice(0, 300) } : {})
       })
     })
@@ -260,6 +311,15 @@ export const injectedFaults = (sandbox: Sandbox): Record<string, number> => {
       case "lost":
         add("qbo response lost after commit")
         break
+      case "truncated":
+        add("qbo body truncated")
+        break
+      case "garbled":
+        add("qbo body not JSON")
+        break
+      case "hung":
+        add("qbo answer hung")
+        break
       case "throttled":
         add("qbo 429")
         break
@@ -293,45 +353,66 @@ export const runRound = async (round: number, options: ChaosOptions): Promise<Ro
     negativeShare: 0.03,
     seed
   })
+  const variant = pickVariant(random, meta)
+  await applyVariant(variant, meta)
+  const qbo = qboOptionsOf(variant)
   const sandbox = await startSandbox({
     dataDir: meta.dir,
     autotask: { ...options.autotaskFaults, seed },
-    qbo: { ...options.qboFaults, faults: { ...options.qboFaults.faults, seed } }
+    qbo: { ...options.qboFaults, ...qbo, faults: { ...options.qboFaults.faults, ...qbo.faults, seed } }
   })
-  const config = await writeBenchConfig(sandbox.realmId)
+  // Applies that overlap wait for the lease instead of stopping.
+  const config = await writeBenchConfig(sandbox.realmId, [GENEROUS_LIMITS, "lease:\n  waitSeconds: 900"], syncLines(variant))
   const runs: Array<RunRecord> = []
   let expectedWorkMs = 3000
   let faultsOff = false
+  let converged = false
+  // Watches the whole round: a dead apply's take of the lease may be carried out after it closed.
+  // The lease-note versions already aged (this round's: every round's simulator counts from 0).
+  const aged = new Set<string>()
+  const watchdog = setInterval(() => expireDeadLeases(sandbox, aged), 100)
   try {
-    for (let attempt = 0; ; attempt++) {
-      const kills = runs.filter((run) => run.exit === "killed").length
+    for (let attempt = 0; !converged; attempt++) {
       if (attempt >= options.maxAttempts && !faultsOff) {
         sandbox.autotask.setOptions(NO_AUTOTASK_FAULTS)
         sandbox.qbo.setOptions(NO_QBO_FAULTS)
         faultsOff = true
       }
       if (attempt >= options.maxAttempts + 3) break
-      const killThis = !faultsOff && kills < options.maxKillsPerRound && (attempt === 0 || random.chance(options.killChance))
-      const trigger: KillTrigger | undefined = !killThis
-        ? undefined
-        : random.chance(0.5)
-        ? { kind: "writes", afterWrites: random.int(1, Math.max(1, remainingWrites(sandbox, meta))) }
-        : { kind: "time", afterFirstRequestMs: random.int(0, expectedWorkMs) }
-      const run = await runApply(sandbox, config.dir, trigger, options)
-      runs.push({ ...run, faultsOff })
-      // A killed apply leaves its lease held; the next scheduled run comes after it expired.
-      if (run.exit === "killed" || run.exit === "timeout") sandbox.qbo.advanceTime(LEASE_DEFAULTS.expirySeconds * 1000 + 1000)
-      if (run.exit !== "killed") expectedWorkMs = Math.max(expectedWorkMs, run.durationMs - 2000)
-      if (run.exit === 0) break
+      // Once the faults are off, one apply at a time finishes the round.
+      const writers = faultsOff ? 1 : options.writers
+      const kills = runs.filter((run) => run.exit === "killed").length
+      const launches = Array.from({ length: writers }, (_, writer) => {
+        const killThis = !faultsOff && kills + writer < options.maxKillsPerRound && ((attempt === 0 && writer === 0) || random.chance(options.killChance))
+        const trigger: KillTrigger | undefined = !killThis
+          ? undefined
+          : random.chance(0.5)
+          ? { kind: "writes", afterWrites: random.int(1, Math.max(1, remainingWrites(sandbox, meta))) }
+          : { kind: "time", afterFirstRequestMs: random.int(0, expectedWorkMs) }
+        // The first starts at once; the others while it works, at seeded offsets.
+        return { trigger, delayMs: writer === 0 ? 0 : random.int(0, Math.round(expectedWorkMs * 0.6)) }
+      })
+      const group = await Promise.all(launches.map(async ({ trigger, delayMs }) => {
+        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs))
+        return runApply(sandbox, config.dir, trigger, options)
+      }))
+      // A request the last killed apply sent may land after it closed.
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      for (const run of group) {
+        runs.push({ ...run, faultsOff })
+        if (run.exit !== "killed") expectedWorkMs = Math.max(expectedWorkMs, run.durationMs - 2000)
+      }
+      converged = group.every((run) => run.exit === 0)
     }
   } finally {
+    clearInterval(watchdog)
     await sandbox.close()
   }
-  const converged = runs.at(-1)?.exit === 0
-  const violations = converged ? checkInvariants(sandbox, meta) : []
+  const violations = converged ? checkInvariants(sandbox, expectationOf(variant, meta)) : []
   const result: RoundResult = {
     round,
     seed,
+    variant: describeVariant(variant),
     eligible: meta.eligibleIds.length,
     rejected: meta.rejectedIds.length,
     runs,
@@ -354,7 +435,7 @@ export const runChaos = async (input: Partial<ChaosOptions> = {}): Promise<Chaos
     rounds.push(result)
     const exits = result.runs.map((run) => (run.exit === "killed" ? `kill(${run.trigger?.kind === "writes" ? `${run.trigger.afterWrites}w` : `${run.trigger?.kind === "time" ? run.trigger.afterFirstRequestMs : 0}ms`})` : `exit ${run.exit}${run.faultsOff ? " (faults off)" : ""}`))
     options.log(
-      `round ${round}/${options.rounds}: ${result.eligible} invoices, ${result.runs.length} runs [${exits.join(", ")}], ` +
+      `round ${round}/${options.rounds} (${result.variant}): ${result.eligible} invoices, ${result.runs.length} runs [${exits.join(", ")}], ` +
         `${Object.values(result.faults).reduce((sum, n) => sum + n, 0)} faults, ` +
         `${result.converged ? `${result.violations.length} violations` : "DID NOT CONVERGE"}`
     )
@@ -383,6 +464,8 @@ export const runChaos = async (input: Partial<ChaosOptions> = {}): Promise<Chaos
       runs: rounds.reduce((sum, round) => sum + round.runs.length, 0),
       kills: rounds.reduce((sum, round) => sum + round.kills, 0),
       exits,
+      waitedForLease: rounds.flatMap((round) => round.runs).filter((run) => run.waitedForLease).length,
+      tookOverLease: rounds.flatMap((round) => round.runs).filter((run) => run.tookOverLease).length,
       converged: rounds.filter((round) => round.converged).length,
       faultsOffRounds: rounds.filter((round) => round.faultsOffForFinalRun).length,
       faults,
@@ -398,9 +481,9 @@ export const formatSummary = (summary: ChaosSummary): string => {
   const { totals } = summary
   const faultLines = Object.entries(totals.faults).sort(([a], [b]) => a.localeCompare(b)).map(([kind, count]) => `  ${kind.padEnd(34)} ${String(count).padStart(6)}`)
   return [
-    `chaos: ${totals.rounds} rounds × ${summary.options.invoices} invoices in ${(totals.durationMs / 1000).toFixed(0)} s`,
+    `chaos: ${totals.rounds} rounds × ${summary.options.invoices} invoices, ${summary.options.writers} writer${summary.options.writers === 1 ? "" : "s"} at a time, in ${(totals.durationMs / 1000).toFixed(0)} s`,
     `runs: ${totals.runs} (${Object.entries(totals.exits).map(([exit, count]) => `${exit === "killed" ? "SIGKILLed" : exit === "timeout" ? "timed out" : `exit ${exit}`}: ${count}`).join(", ")})`,
-    `kills: ${totals.kills}`,
+    `kills: ${totals.kills}; runs that waited for another apply's lease: ${totals.waitedForLease}; that took over a killed apply's: ${totals.tookOverLease}`,
     `rounds converged: ${totals.converged}/${totals.rounds}; rounds that needed faults off for the final run: ${totals.faultsOffRounds}`,
     ...(Object.keys(totals.failureReasons).length > 0
       ? ["runs that exited 1 (not killed), by first failure:", ...Object.entries(totals.failureReasons).sort(([, a], [, b]) => b - a).map(([reason, count]) => `  ${String(count).padStart(4)} × ${reason}`)]
@@ -422,6 +505,7 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
   const summary = await runChaos({
     rounds: numberFlag(flags, "rounds", DEFAULT_CHAOS_OPTIONS.rounds),
     invoices: numberFlag(flags, "invoices", DEFAULT_CHAOS_OPTIONS.invoices),
+    writers: numberFlag(flags, "writers", DEFAULT_CHAOS_OPTIONS.writers),
     seed: numberFlag(flags, "seed", DEFAULT_CHAOS_OPTIONS.seed),
     maxAttempts: numberFlag(flags, "max-attempts", DEFAULT_CHAOS_OPTIONS.maxAttempts)
   })

@@ -12,7 +12,9 @@
  * - no QBO document exists for a rejected (negative) invoice, and it was not written back;
  * - no QBO document carries a marker of an invoice the dataset does not know;
  * - no two QBO customers, and no two QBO items, share a name (case-insensitive);
- * - history documents are untouched (still exactly one each).
+ * - history documents are untouched (still exactly one each);
+ * - an invoice voided in Autotask has its QBO document voided; one paid in QBO has its
+ *   Autotask paid date.
  */
 import { ownerOf } from "../src/reconcile/marker.ts"
 import type { Sandbox } from "../src/sandbox/sandbox.ts"
@@ -31,6 +33,8 @@ export interface Violation {
     | "foreign-document"
     | "duplicate-customer"
     | "duplicate-item"
+    | "not-voided"
+    | "paid-date"
   readonly message: string
 }
 
@@ -38,6 +42,10 @@ export interface Expectation {
   readonly eligibleIds: ReadonlyArray<number>
   readonly rejectedIds: ReadonlyArray<number>
   readonly historyIds?: ReadonlyArray<number>
+  /** Invoices voided in Autotask (void sync on): their one QBO document is voided. */
+  readonly voidedIds?: ReadonlyArray<number>
+  /** Invoices whose QBO document was paid in full: Autotask has their paid date. */
+  readonly paidIds?: ReadonlyArray<number>
   /** `qbo` (default): the write-back puts QBO's DocNumber into `invoiceNumber`; `autotask`:
    *  the DocNumber is prefix + the Autotask number (or id) and only `webServiceDate` is written. */
   readonly numbering?: { readonly mode: "qbo" | "autotask"; readonly prefix: string }
@@ -59,11 +67,14 @@ export const checkInvariants = (world: World, expected: Expectation): Array<Viol
   const autotask = world.autotask.store
 
   const owned = new Map<number, Array<{ entity: string; doc: Doc }>>()
+  /** Voided ones included. */
+  const all = new Map<number, Array<Doc>>()
   for (const entity of ["Invoice", "CreditMemo"] as const) {
     for (const doc of realm.list(entity)) {
-      if (isVoided(doc)) continue
       const owner = ownerOf(doc["PrivateNote"] as string | undefined)
       if (owner === undefined) continue
+      all.set(owner, [...(all.get(owner) ?? []), doc])
+      if (isVoided(doc)) continue
       owned.set(owner, [...(owned.get(owner) ?? []), { entity, doc }])
     }
   }
@@ -126,7 +137,15 @@ export const checkInvariants = (world: World, expected: Expectation): Array<Viol
     if (invoice !== undefined && !blank(invoice["webServiceDate"])) add("rejected-written-back", `rejected Autotask invoice ${id} was marked synced (webServiceDate ${String(invoice["webServiceDate"])})`)
   }
 
-  const known = new Set([...expected.eligibleIds, ...expected.rejectedIds, ...(expected.historyIds ?? [])])
+  for (const id of expected.voidedIds ?? []) {
+    const docs = all.get(id) ?? []
+    if (docs.length !== 1 || !isVoided(docs[0]!)) add("not-voided", `Autotask invoice ${id} was voided, but QBO holds ${docs.length} documents for it${docs.length === 1 ? ", not voided" : ""}`)
+  }
+  for (const id of expected.paidIds ?? []) {
+    if (blank(autotask.get("Invoices", id)?.["paidDate"])) add("paid-date", `Autotask invoice ${id} was paid in QBO but has no paid date`)
+  }
+
+  const known = new Set([...expected.eligibleIds, ...expected.rejectedIds, ...(expected.historyIds ?? []), ...(expected.voidedIds ?? [])])
   for (const id of expected.historyIds ?? []) {
     const count = owned.get(id)?.length ?? 0
     if (count !== 1) add(count === 0 ? "missing-document" : "duplicate-document", `history invoice ${id} has ${count} QBO documents (expected 1, untouched)`)
