@@ -17,6 +17,7 @@ import { initCommand } from "./init.ts"
 import { planCommand } from "./plan.ts"
 import { sandboxCommand } from "./sandbox.ts"
 import { showCommand } from "./show.ts"
+import { usagePresenter } from "./usage.ts"
 import { validateCommand } from "./validate.ts"
 import { VERSION } from "./version.ts"
 
@@ -31,6 +32,7 @@ const root = Command.make("atqbo").pipe(
 const program = Command.run(root, { version: VERSION }).pipe(
   Effect.catch(reportFailure),
   Effect.catchDefect(reportDefect),
+  Effect.provide(usagePresenter),
   Effect.provide(progressToStderr),
   // Logs (`--log-level debug`) are not data: stderr, so stdout stays the plan or the report.
   Effect.provide(Layer.succeed(Logger.LogToStderr, true)),
