@@ -9,7 +9,7 @@ import type { ApplyReport } from "../domain/report.ts"
 import { type Annotation, formatAnnotation, limitAnnotations } from "./githubAnnotations.ts"
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "./markdown.ts"
 import { renderReportMarkdown } from "./report.ts"
-import { LIMITS_HINT } from "./summary.ts"
+import { groupWarnings, idsText, LIMITS_HINT } from "./summary.ts"
 
 /** Identifies atqbo's comment among a PR's comments, so it is updated instead of repeated. */
 export const COMMENT_MARKER = "<!-- atqbo:plan -->"
@@ -50,10 +50,11 @@ export const planAnnotations = (plan: Plan): Array<Annotation> => [
       title: `atqbo: Autotask invoice ${action.name ? `${action.name} ` : ""}(id ${action.autotaskInvoiceId}) cannot be synced`,
       message: action.reasons.join("\n")
     })),
-  ...plan.warnings.map((warning): Annotation => ({
+  // The same warning about several invoices is one annotation (GitHub shows only 10 per step).
+  ...groupWarnings(plan.warnings).map((group): Annotation => ({
     level: "warning",
-    title: `atqbo: ${warning.code}`,
-    message: warning.message
+    title: `atqbo: ${group.code}`,
+    message: group.invoiceIds.length > 0 ? `${group.message} (${idsText(group.invoiceIds)})` : group.message
   }))
 ]
 

@@ -6,7 +6,7 @@
  */
 import * as Money from "../domain/money.ts"
 import { limitViolationText, type Plan, type PlanAction } from "../domain/plan.ts"
-import { customerTotals } from "../domain/totals.ts"
+import { currencyOf, customerTotals } from "../domain/totals.ts"
 import {
   companiesLine,
   differenceText,
@@ -80,7 +80,7 @@ const customerTable = (plan: Plan): string | undefined => {
   ].join("\n")
 }
 
-const changeRow = (action: PlanAction, folded: ReadonlyMap<string, PlanAction>): string => {
+const changeRow = (action: PlanAction, folded: ReadonlyMap<string, PlanAction>, homeCurrency: string): string => {
   const d = action.display
   const writeBack = folded.get(action.address)
   const what = action.type === "item.create" || action.type === "customer.create"
@@ -88,20 +88,20 @@ const changeRow = (action: PlanAction, folded: ReadonlyMap<string, PlanAction>):
     : action.type === "autotask.writeback" || action.type === "autotask.paid"
     ? fieldChanges(action).map((change) => escapeMarkdown(`${change.field}: ${change.before} → ${change.after}`)).join("<br>")
     : escapeMarkdown(d.customer ?? d.company ?? "")
-  const amount = d.total ? `${escapeMarkdown(d.total)} ${escapeMarkdown(d.currency ?? "")}` : ""
+  const amount = d.total ? `${escapeMarkdown(d.total)} ${escapeMarkdown(currencyOf(action, homeCurrency))}` : ""
   const replaced = writeBack === undefined ? "" : replacedNumber(writeBack)
   const label = writeBack === undefined ? LABEL[action.type] : `${LABEL[action.type]} → write-back${replaced ? ` (replaces ${escapeMarkdown(replaced)})` : ""}`
   return row([`\`${SYMBOL[action.type]}\``, label, invoiceCell(action), what, amount])
 }
 
-const invoiceDetails = (action: PlanAction): string => {
+const invoiceDetails = (action: PlanAction, homeCurrency: string): string => {
   const d = action.display
   const payload = action.payload as Record<string, unknown>
   const lines = (d.lines ?? []).map((line) =>
     row([escapeMarkdown(line.item), escapeMarkdown(line.description), line.qty, line.rate, escapeMarkdown(line.amount), escapeMarkdown(line.class ?? ""), escapeMarkdown(line.taxCode ?? "")])
   )
   return [
-    `<details><summary>${SYMBOL[action.type]} ${LABEL[action.type]} ${invoiceCell(action)} → ${escapeMarkdown(d.customer ?? "")}: ${escapeMarkdown(d.total ?? "")} ${escapeMarkdown(d.currency ?? "")}</summary>`,
+    `<details><summary>${SYMBOL[action.type]} ${LABEL[action.type]} ${invoiceCell(action)} → ${escapeMarkdown(d.customer ?? "")}: ${escapeMarkdown(d.total ?? "")} ${escapeMarkdown(currencyOf(action, homeCurrency))}</summary>`,
     "",
     `DocNumber ${escapeMarkdown(d.docNumber ?? "(assigned by QBO)")} · date ${escapeMarkdown(String(payload.TxnDate ?? ""))}${action.type === "invoice.create" ? ` · ${escapeMarkdown(termsAndDue(action))}` : ""}`,
     "",
@@ -178,7 +178,7 @@ export const renderMarkdown = (plan: Plan, options: MarkdownOptions = {}): strin
   if (changes.length > 0) {
     const ordered = SECTIONS.flatMap((section) => changes.filter((action) => section.types.includes(action.type)))
     const folded = foldedWriteBacks(plan.actions)
-    const fitted = fit(ordered.map((action) => changeRow(action, folded)), Math.floor(budget * 0.6), "changes", hint)
+    const fitted = fit(ordered.map((action) => changeRow(action, folded, plan.currency)), Math.floor(budget * 0.6), "changes", hint)
     sections.push([`#### Changes (${changes.length})`, "", row(["", "Action", "Autotask invoice", "QBO / change", "Amount"]), row(["---", "---", "---", "---", "---:"]), fitted.text].join("\n"))
     budget -= fitted.used + 100
     const byCustomer = customerTable(plan)
@@ -188,7 +188,7 @@ export const renderMarkdown = (plan: Plan, options: MarkdownOptions = {}): strin
     }
     const documents = ordered.filter((action) => action.type === "invoice.create" || action.type === "creditmemo.create")
     if (documents.length > 0 && budget > 500) {
-      const details = fit(documents.map(invoiceDetails), budget, "document details", hint)
+      const details = fit(documents.map((action) => invoiceDetails(action, plan.currency)), budget, "document details", hint)
       sections.push(["<details><summary>Document details</summary>", "", details.text, "", "</details>"].join("\n"))
     }
   } else if (errors.length === 0) {

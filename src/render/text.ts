@@ -6,7 +6,7 @@
  * aligned, sentences wrap.
  */
 import { limitViolationText, type Plan, type PlanAction } from "../domain/plan.ts"
-import { customerTotals } from "../domain/totals.ts"
+import { currencyOf, customerTotals } from "../domain/totals.ts"
 import * as Money from "../domain/money.ts"
 import {
   autotaskRef,
@@ -109,7 +109,7 @@ const documentRows = (actions: ReadonlyArray<PlanAction>, plan: Plan, style: Sty
       ref: autotaskRef(action),
       subject: documentSubject(action),
       amount: action.display.total ?? "",
-      currency: action.display.currency ?? plan.currency,
+      currency: currencyOf(action, plan.currency),
       note: writeBack === undefined ? "" : "→ write-back",
       facts: isDocument(action) ? `${replaced ? `replaces number ${replaced} · ` : ""}${documentFacts(action, verbose)}` : ""
     }

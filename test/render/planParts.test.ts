@@ -118,6 +118,13 @@ describe("a created document and its own write-back", () => {
     assert.notInclude(text, "Autotask write-backs")
     assert.notInclude(text, "~ write-back")
   })
+
+  it("a plan file of format 2.0 (no summary.totals) still shows its totals, computed from its actions", () => {
+    const p = plan()
+    const { totals: _totals, ...older } = p.summary
+    assert.deepStrictEqual(p.summary.totals?.map((total) => [total.currency, total.invoices]), [["USD", { count: 1, amount: "150.00" }]])
+    assert.match(renderText({ ...p, summary: older }, { verbose: false }), /Totals \(USD\)\n  \+ 1 new invoice  150\.00/)
+  })
 })
 
 describe("the terminal", () => {
