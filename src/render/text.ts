@@ -44,16 +44,11 @@ const NOUN_WIDTH = 11
 /** "  + invoice     ": where an entry's text starts. */
 const LEAD_WIDTH = 4 + NOUN_WIDTH + 1
 
-interface Style {
-  readonly color: boolean
-  readonly width: number | undefined
-}
-
-const lead = (action: PlanAction, style: Style): string =>
+const lead = (action: PlanAction, style: Terminal): string =>
   `  ${padEnd(paintSymbol(style.color, SYMBOL[action.type], `${SYMBOL[action.type]} ${LABEL[action.type]}`), NOUN_WIDTH + 2)} `
 
 /** A sentence after the entry's lead, wrapped under itself. */
-const proseEntry = (action: PlanAction, text: string, style: Style): Array<string> => {
+const proseEntry = (action: PlanAction, text: string, style: Terminal): Array<string> => {
   const [first = "", ...rest] = wrap(text, style.width, " ".repeat(LEAD_WIDTH), " ".repeat(LEAD_WIDTH))
   return [lead(action, style) + first.slice(LEAD_WIDTH), ...rest]
 }
@@ -99,7 +94,7 @@ const verboseDocumentLines = (action: PlanAction): Array<string> => {
  * to the width left), amount right-aligned with its currency, the folded write-back, then the
  * document's facts: on the same line when they fit the width, else on a line below.
  */
-const documentRows = (actions: ReadonlyArray<PlanAction>, plan: Plan, style: Style, verbose: boolean): Array<string> => {
+const documentRows = (actions: ReadonlyArray<PlanAction>, plan: Plan, style: Terminal, verbose: boolean): Array<string> => {
   const folded = foldedWriteBacks(plan.actions)
   const rows = actions.map((action) => {
     const writeBack = folded.get(action.address)
@@ -139,7 +134,7 @@ const documentRows = (actions: ReadonlyArray<PlanAction>, plan: Plan, style: Sty
 }
 
 /** Any other entry: its sentence, then what it changes. */
-const otherEntry = (action: PlanAction, style: Style, verbose: boolean): Array<string> => {
+const otherEntry = (action: PlanAction, style: Terminal, verbose: boolean): Array<string> => {
   const out = proseEntry(action, action.summary, style)
   const detail = (text: string) => out.push(...wrap(text, style.width, DETAIL, `${DETAIL}  `))
   switch (action.type) {
@@ -165,7 +160,7 @@ const otherEntry = (action: PlanAction, style: Style, verbose: boolean): Array<s
 }
 
 /** "Totals (USD)" blocks: what apply books, takes back and refuses; per customer with --verbose. */
-const totalsBlock = (plan: Plan, style: Style, verbose: boolean): Array<string> => {
+const totalsBlock = (plan: Plan, style: Terminal, verbose: boolean): Array<string> => {
   const out: Array<string> = []
   const customers = verbose ? customerTotals(plan.actions, plan.currency) : []
   for (const totals of totalsOf(plan)) {
@@ -192,7 +187,7 @@ const totalsBlock = (plan: Plan, style: Style, verbose: boolean): Array<string> 
   return out
 }
 
-const warningsBlock = (plan: Plan, style: Style): Array<string> => {
+const warningsBlock = (plan: Plan, style: Terminal): Array<string> => {
   if (plan.warnings.length === 0) return []
   const out = ["", paint.bold(style.color, `Warnings (${plan.warnings.length})`)]
   for (const group of groupWarnings(plan.warnings)) {
@@ -205,7 +200,7 @@ const warningsBlock = (plan: Plan, style: Style): Array<string> => {
 }
 
 export const renderText = (plan: Plan, options: TextOptions): string => {
-  const style: Style = options.terminal ?? PLAIN
+  const style = options.terminal ?? PLAIN
   const out: Array<string> = []
   out.push(...wrap(`atqbo plan · ${companiesLine(plan)} · ${windowLine(plan)}`, style.width, "", "  "))
   out.push(`${plan.summary.invoicesRead} Autotask invoice${plan.summary.invoicesRead === 1 ? "" : "s"} read, ${plan.summary.invoicesInSync} already in sync.`)
