@@ -70,17 +70,18 @@ describe("thread limit", () => {
 describe("hourly threshold", () => {
   it("slows calls at 50 % and 75 %, blocks at 100 %, and exempts zoneInformation", () =>
     withSimulator({ data, options: { timeScale: 0.3, limits: { hourlyThreshold: 8 } } }, async (sim) => {
-      const calls: Array<number> = []
+      const held: Array<number> = []
       for (let index = 1; index <= 8; index++) {
         const response = await getJson(sim, "ThresholdInformation")
         assert.strictEqual(response.json.currentTimeframeRequestCount, index)
         assert.strictEqual(response.json.externalRequestThreshold, 8)
-        calls.push(sim.requests[sim.requests.length - 1]?.durationMs ?? -1)
+        const record = sim.requests[sim.requests.length - 1]!
+        // The band is read from the record; the clock only ever bounds it from below.
+        assert.isAtLeast(record.durationMs, record.throttledMs - 1)
+        held.push(Math.round(record.throttledMs))
       }
       // Bands by the count including the call: 1–3 none, 4–5 +500 ms, 6–8 +1 s (× timeScale 0.3).
-      assert.isTrue(calls.slice(0, 3).every((ms) => ms < 140), `fast calls: ${calls}`)
-      assert.isTrue(calls.slice(3, 5).every((ms) => ms >= 145 && ms < 290), `+150 ms: ${calls}`)
-      assert.isTrue(calls.slice(5).every((ms) => ms >= 295), `+300 ms: ${calls}`)
+      assert.deepStrictEqual(held, [0, 0, 0, 150, 150, 300, 300, 300])
 
       const blocked = await postJson(sim, "Invoices/query", everything)
       assert.strictEqual(blocked.status, 429)
@@ -115,12 +116,13 @@ describe("latency and time scale", () => {
   it("holds every API request a few milliseconds by default, so requests overlap; configurable, 0 allowed", () =>
     withSimulator({ data }, async (sim) => {
       assert.strictEqual(sim.options().processingMs, 5)
-      sim.setOptions({ processingMs: 120 })
+      // Long enough that a loaded machine cannot make the discovery request look held.
+      sim.setOptions({ processingMs: 1500 })
       await getJson(sim, "Invoices/155")
       await probe(`${sim.discoveryUrl}?user=${sim.credentials.username}`)
       const [api, discovery] = sim.requests.map((record) => record.durationMs)
-      assert.isAtLeast(api!, 120, "an API request takes its processing time")
-      assert.isBelow(discovery!, 120, "zone discovery is no API request")
+      assert.isAtLeast(api!, 1500, "an API request takes its processing time")
+      assert.isBelow(discovery!, 1500, "zone discovery is no API request")
       sim.setOptions({ processingMs: 0 })
       assert.throws(() => sim.setOptions({ processingMs: -1 }), /processingMs must be a number from 0 to 3600000, got -1/)
     }))

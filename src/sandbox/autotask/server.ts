@@ -69,6 +69,8 @@ export interface AutotaskRequestRecord {
   /** `Date.now()` when the request arrived. */
   readonly at: number
   readonly durationMs: number
+  /** The threshold-band slow-down held on this request (after timeScale), so tests read the band, not the clock. */
+  readonly throttledMs: number
   readonly write: boolean
   /** The fault injected into this request, if any. */
   readonly fault: AutotaskRequestFault | undefined
@@ -220,7 +222,7 @@ export const startAutotaskSimulator = async (start: StartAutotaskSimulatorOption
     url: URL,
     resolved: ResolvedRoute,
     body: string | undefined,
-    state: { fault: AutotaskRequestFault | undefined; release: (() => void) | undefined }
+    state: { fault: AutotaskRequestFault | undefined; release: (() => void) | undefined; throttledMs: number }
   ): Promise<Reply | "drop" | "drop-mid-body"> => {
     const { route } = resolved
     const zoneIndex = resolved.zonePrefix === undefined ? -1 : zones.indexOf(resolved.zonePrefix)
@@ -266,6 +268,7 @@ export const startAutotaskSimulator = async (start: StartAutotaskSimulatorOption
     if (held !== undefined) await held.until
     state.fault = faults.pick(options.faults, { rateLimited: true })
     const slowDown = limits.thresholdLatency ? thresholdDelayMs(used + 1, limits.hourlyThreshold) : 0
+    state.throttledMs = slowDown * options.timeScale
     const faulted = await injectFault(state.fault, slowDown + options.processingMs)
     if (faulted !== undefined) return faulted
 
@@ -312,9 +315,10 @@ export const startAutotaskSimulator = async (start: StartAutotaskSimulatorOption
     const method = (request.method ?? "GET").toUpperCase()
     const url = new URL(request.url ?? "/", origin)
     const resolved = resolveRoute(method, url.pathname)
-    const state: { fault: AutotaskRequestFault | undefined; release: (() => void) | undefined } = {
+    const state: { fault: AutotaskRequestFault | undefined; release: (() => void) | undefined; throttledMs: number } = {
       fault: undefined,
-      release: undefined
+      release: undefined,
+      throttledMs: 0
     }
     let status = 0
     let internalError: string | undefined
@@ -353,6 +357,7 @@ export const startAutotaskSimulator = async (start: StartAutotaskSimulatorOption
         status,
         at,
         durationMs: Date.now() - at,
+        throttledMs: state.throttledMs,
         write: route.kind === "write",
         fault: state.fault,
         ...(internalError === undefined ? {} : { internalError })
