@@ -22,7 +22,7 @@ import { fileURLToPath } from "node:url"
 import { parseLeaseNote } from "../src/reconcile/leaseNote.ts"
 import { ownerOf } from "../src/reconcile/marker.ts"
 import type { AutotaskSimOptionsInput } from "../src/sandbox/autotask/index.ts"
-import type { QboSimOptionsInput } from "../src/sandbox/qbo/index.ts"
+import { DEFAULT_QBO_SIM_OPTIONS, type QboSimOptionsInput } from "../src/sandbox/qbo/index.ts"
 import { type Sandbox, startSandbox } from "../src/sandbox/sandbox.ts"
 import { applyVariant, describeVariant, expectationOf, pickVariant, qboOptionsOf, syncLines } from "./chaosVariant.ts"
 import { GENEROUS_LIMITS, writeBenchConfig } from "./config.ts"
@@ -67,20 +67,8 @@ export const CHAOS_QBO_FAULTS: QboSimOptionsInput = {
 const NO_AUTOTASK_FAULTS: AutotaskSimOptionsInput = {
   faults: { dropConnectionRate: 0, serverErrorRate: 0, unavailableRate: 0, rateLimitRate: 0, noopWriteRate: 0 }
 }
-const NO_QBO_FAULTS: QboSimOptionsInput = {
-  faults: {
-    serverErrorRate: 0,
-    badGatewayRate: 0,
-    unavailableRate: 0,
-    throttleRate: 0,
-    transientErrorRate: 0,
-    dropConnectionRate: 0,
-    loseResponseRate: 0,
-    truncatedBodyRate: 0,
-    garbledBodyRate: 0,
-    hangRate: 0
-  }
-}
+/** QBO's defaults inject nothing (and add no latency). */
+const NO_QBO_FAULTS: QboSimOptionsInput = { faults: DEFAULT_QBO_SIM_OPTIONS.faults }
 
 export interface ChaosOptions {
   readonly rounds: number
