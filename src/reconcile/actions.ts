@@ -106,14 +106,9 @@ export const sendAction = (
   display: { company: companyName(invoice, ctx) }
 })
 
-/** Voids the QBO document of an invoice voided in Autotask. */
-export const voidAction = (invoice: AtInvoice, document: OwnedDocument, ctx: PlanContext): PlanAction => ({
-  type: "invoice.void",
-  address: `void:${invoice.id}`,
-  autotaskInvoiceId: invoice.id,
-  name: autotaskNumberOf(invoice, ctx.config.sync.errorMarker.value),
-  summary: `void QBO ${documentKind(document.entity)} ${document.doc.DocNumber ?? document.doc.Id} (${invoiceLabel(invoice, ctx)} was voided)`,
-  target: { system: "qbo", entity: document.entity, operation: "void", id: document.doc.Id, syncToken: document.doc.SyncToken },
+/** What voiding or deleting an existing QBO document targets, sends and shows. */
+const takeBack = (invoice: AtInvoice, document: OwnedDocument, operation: "void" | "delete", ctx: PlanContext) => ({
+  target: { system: "qbo", entity: document.entity, operation, id: document.doc.Id, syncToken: document.doc.SyncToken },
   payload: { Id: document.doc.Id, SyncToken: document.doc.SyncToken },
   before: { TotalAmt: document.doc.TotalAmt ?? 0 },
   dependsOn: [],
@@ -125,6 +120,16 @@ export const voidAction = (invoice: AtInvoice, document: OwnedDocument, ctx: Pla
     total: Money.formatMoney(Money.fromApi(document.doc.TotalAmt)),
     currency: documentCurrency(document.doc, ctx)
   }
+}) satisfies Partial<PlanAction>
+
+/** Voids the QBO document of an invoice voided in Autotask. */
+export const voidAction = (invoice: AtInvoice, document: OwnedDocument, ctx: PlanContext): PlanAction => ({
+  type: "invoice.void",
+  address: `void:${invoice.id}`,
+  autotaskInvoiceId: invoice.id,
+  name: autotaskNumberOf(invoice, ctx.config.sync.errorMarker.value),
+  summary: `void QBO ${documentKind(document.entity)} ${document.doc.DocNumber ?? document.doc.Id} (${invoiceLabel(invoice, ctx)} was voided)`,
+  ...takeBack(invoice, document, "void", ctx)
 })
 
 /** "1042 (Id 55)": a QBO document for people. */
@@ -139,18 +144,7 @@ export const duplicateRemoveAction = (invoice: AtInvoice, kept: OwnedDocument, e
     autotaskInvoiceId: invoice.id,
     name: autotaskNumberOf(invoice, ctx.config.sync.errorMarker.value),
     summary: `${operation} QBO ${documentKind(extra.entity)} ${documentLabel(extra)}, a copy of ${documentKind(kept.entity)} ${documentLabel(kept)} that atqbo keeps for ${invoiceLabel(invoice, ctx)}`,
-    target: { system: "qbo", entity: extra.entity, operation, id: extra.doc.Id, syncToken: extra.doc.SyncToken },
-    payload: { Id: extra.doc.Id, SyncToken: extra.doc.SyncToken },
-    before: { TotalAmt: extra.doc.TotalAmt ?? 0 },
-    dependsOn: [],
-    reasons: [],
-    display: {
-      company: companyName(invoice, ctx),
-      qboId: extra.doc.Id,
-      docNumber: extra.doc.DocNumber,
-      total: Money.formatMoney(Money.fromApi(extra.doc.TotalAmt)),
-      currency: documentCurrency(extra.doc, ctx)
-    }
+    ...takeBack(invoice, extra, operation, ctx)
   }
 }
 
