@@ -19,6 +19,8 @@ import { proposeImport, renderMatchReport } from "../onboarding/importProposal.t
 import { INSTALLED_SCHEMAS, modelineSchemaDir } from "../onboarding/templates.ts"
 import type { QboCustomer, QboItem, QboTerm } from "../qbo/model.ts"
 import { QboReader } from "../qbo/QboClient.ts"
+import { currencyFacts } from "../reconcile/currency.ts"
+import { readCurrencies, readPreferences } from "../reconcile/observe.ts"
 import { Progress } from "../reconcile/progress.ts"
 import { configFlag, dataFlag, loadConfig, sandboxFlag } from "./common.ts"
 import { withReaders } from "./connect.ts"
@@ -52,15 +54,19 @@ const readBothSides = (config: Config) =>
         ], { concurrency: 3 })
         const companyIds = [...new Set(invoices.map((invoice) => invoice.companyID))].filter((id) => typeof id === "number")
         const companies = yield* autotask.queryIn<AtCompany>("Companies", "id", companyIds)
-        return { billingCodes, paymentTerms, companies, since }
+        return { billingCodes, paymentTerms, companies, since, autotaskCurrencies: yield* readCurrencies(companies) }
       }),
       Effect.all({
         items: qbo.queryAll<QboItem>("Item", ALL),
         terms: qbo.queryAll<QboTerm>("Term", ALL),
-        customers: qbo.queryAll<QboCustomer>("Customer", ALL)
+        customers: qbo.queryAll<QboCustomer>("Customer", ALL),
+        prefs: readPreferences
       }, { concurrency: 3 })
     ], { concurrency: 2 })
-    return { ...autotaskSide, ...qboSide }
+    const { autotaskCurrencies, ...autotaskRest } = autotaskSide
+    const { prefs, ...qboRest } = qboSide
+    const currencies = currencyFacts(prefs.preferences, "companyCurrencies" in prefs ? prefs.companyCurrencies : undefined, autotaskCurrencies)
+    return { ...autotaskRest, ...qboRest, currencies }
   })
 
 /** The other configuration files as they are, so the proposals can be checked together with them. */
@@ -103,7 +109,7 @@ export const importCommand = Command.make(
 
     const config = yield* loadConfig(flags.config)
     const progress = yield* Progress
-    yield* progress.step(`Reading Autotask billing codes, payment terms and the companies billed in the last ${BILLED_WITHIN_DAYS} days, and QBO items, terms and customers`)
+    yield* progress.step(`Reading Autotask billing codes, payment terms and the companies billed in the last ${BILLED_WITHIN_DAYS} days, and QBO items, terms, customers and currencies`)
     const data = yield* withReaders(config, { sandbox: flags.sandbox, data: flags.data }, (connected) => readBothSides(connected))
 
     // The proposals end up in the configuration directory: their modelines point where atqbo.yaml's

@@ -14,6 +14,14 @@ import type { Config } from "../config/types.ts"
 import type { QboCustomer, QboItem, QboTerm } from "../qbo/model.ts"
 import { hasName, indexNamed, isActive } from "../reconcile/context.ts"
 import { NO_QUANTITY_ITEM_TYPES, UNUSABLE_ITEM_TYPES } from "../reconcile/items.ts"
+import {
+  companyCurrency,
+  type CurrencyFacts,
+  customerCurrency,
+  customerCurrencyMismatch,
+  customerInCurrency,
+  unbookableCurrency
+} from "../reconcile/currency.ts"
 import { customerKey, nameKey, qboNameProblem } from "../reconcile/names.ts"
 import { closest, companyKey, looseKey, termKey } from "./similarity.ts"
 import { commentText, quoted, yamlScalar } from "./yamlText.ts"
@@ -52,6 +60,8 @@ export interface ImportInput {
   readonly items: ReadonlyArray<QboItem>
   readonly terms: ReadonlyArray<QboTerm>
   readonly customers: ReadonlyArray<QboCustomer>
+  /** Currencies on both sides: a customer must be in its company's currency. */
+  readonly currencies: CurrencyFacts
 }
 
 export interface RenderOptions {
@@ -131,7 +141,6 @@ const entryBlock = (entries: ReadonlyArray<Entry>): Array<string> =>
 // ---------------------------------------------------------------------------------------------
 // Items
 
-/** Items a line cannot use: not a product or service, or no quantity/rate (mirrors desired.ts). */
 /** Items a proposed mapping should not point at: not a product or service, or no quantity. */
 const UNPROPOSABLE_ITEM_TYPES = new Set([...UNUSABLE_ITEM_TYPES, ...NO_QUANTITY_ITEM_TYPES])
 
@@ -395,6 +404,12 @@ const proposeCustomers = (input: ImportInput) => {
   const kept: Array<Entry> = []
   const proposed: Array<Entry> = []
   const covered = new Set<number>()
+  const facts = input.currencies
+  /** The company's currency code (the home one when it cannot be told: plan then names the problem). */
+  const invoicedIn = (company: AtCompany): string => {
+    const currency = companyCurrency(company, facts)
+    return currency.ok ? currency.code : facts.qbo.currency
+  }
 
   for (const reference of settings.crossReferences) {
     const company = reference.companyId !== undefined
@@ -403,13 +418,22 @@ const proposeCustomers = (input: ImportInput) => {
     const customer = byExactName.get(nameKey(reference.customer))
     const problem = customer === undefined
       ? `QBO has no customer ${quoted(reference.customer)}`
-      : isActive(customer) ? undefined : `QBO customer ${quoted(customer.DisplayName)} is inactive`
-    const lines = reference.companyId !== undefined
-      ? [`- companyId: ${reference.companyId}`, `  customer: ${yamlScalar(reference.customer)}`]
-      : [`- company: ${yamlScalar(reference.company ?? "")}`, `  customer: ${yamlScalar(reference.customer)}`]
+      : !isActive(customer)
+      ? `QBO customer ${quoted(customer.DisplayName)} is inactive`
+      : reference.currency !== undefined && customerCurrency(customer, facts) !== reference.currency
+      ? `QBO customer ${quoted(customer.DisplayName)} is in ${customerCurrency(customer, facts)}, not ${reference.currency}`
+      : undefined
+    const lines = [
+      reference.companyId !== undefined ? `- companyId: ${reference.companyId}` : `- company: ${yamlScalar(reference.company ?? "")}`,
+      `  customer: ${yamlScalar(reference.customer)}`,
+      ...(reference.currency !== undefined ? [`  currency: ${reference.currency}`] : [])
+    ]
     const subject = company === undefined ? "kept from customers.yaml (company not among those read)" : `kept from customers.yaml (${quoted(company.companyName)})`
     kept.push({ comment: problem === undefined ? subject : `${subject}; ${problem}`, lines })
     if (company === undefined || covered.has(company.id)) continue
+    // An entry for another currency does not decide this company's current invoices.
+    const code = invoicedIn(company)
+    if (reference.currency !== undefined && reference.currency !== code) continue
     covered.add(company.id)
     rows.push({
       status: problem === undefined ? "matched" : customer === undefined ? "missing" : "differing",
@@ -426,9 +450,21 @@ const proposeCustomers = (input: ImportInput) => {
 
   for (const company of companies) {
     if (covered.has(company.id)) continue
+    const code = invoicedIn(company)
+    const problem = currencyProblem(company, facts)
+    if (problem !== undefined) {
+      rows.push({ status: "differing", autotask: company.companyName, autotaskId: company.id, qbo: undefined, note: problem })
+      continue
+    }
     const candidates = byKey.get(customerKey(company.companyName, normalize)) ?? []
     const active = candidates.filter(isActive)
     const exact = active.length > 1 ? active.filter((customer) => nameKey(customer.DisplayName) === nameKey(company.companyName)) : active
+    if (exact.length === 1 && customerCurrency(exact[0]!, facts) !== code) {
+      const mismatch = inOtherCurrency(company, code, exact[0]!, activeCustomers, input)
+      if (mismatch.entry) proposed.push(mismatch.entry)
+      rows.push(mismatch.row)
+      continue
+    }
     if (exact.length === 1) {
       const customer = exact[0]!
       const note = nameKey(customer.DisplayName) === nameKey(company.companyName) ? "same name" : "same name after normalize (customers.yaml)"
@@ -455,7 +491,8 @@ const proposeCustomers = (input: ImportInput) => {
       })
       continue
     }
-    const near = closest(company.companyName, activeCustomers, (candidate) => candidate.DisplayName, companyKey)
+    const sameCurrency = activeCustomers.filter((customer) => customerCurrency(customer, facts) === code)
+    const near = closest(company.companyName, sameCurrency, (candidate) => candidate.DisplayName, companyKey)
     if (near.kind === "close" && qboNameProblem("customer", near.candidate.DisplayName) === undefined) {
       proposed.push({
         comment: `close match: company ${quoted(company.companyName)} (id ${company.id}) ≈ QBO customer ${quoted(near.candidate.DisplayName)}; check it`,
@@ -477,10 +514,37 @@ const proposeCustomers = (input: ImportInput) => {
       qbo: undefined,
       note: near.kind === "ambiguous"
         ? `several QBO customers are equally close (${near.candidates.map((candidate) => quoted(candidate.DisplayName)).join(", ")}); cross-reference one`
-        : missingConsequence
+        : code === facts.qbo.currency ? missingConsequence : `${missingConsequence}, in ${code}`
     })
   }
   return { rows, entries: [...kept, ...proposed], missingConsequence }
+}
+
+/** Why no customer can take the company's invoices whatever customers.yaml says (its currency); undefined when one can. */
+const currencyProblem = (company: AtCompany, facts: CurrencyFacts): string | undefined => {
+  const currency = companyCurrency(company, facts)
+  return currency.ok ? unbookableCurrency(company, currency.code, facts) : currency.reason
+}
+
+/**
+ * The company's namesake is in another currency, which a QBO customer can never change: a
+ * customer in the right currency whose name contains the company's is proposed (with
+ * `currency:`), else the reviewer is told what to create.
+ */
+const inOtherCurrency = (company: AtCompany, code: string, namesake: QboCustomer, active: ReadonlyArray<QboCustomer>, input: ImportInput): { readonly row: MatchRow; readonly entry?: Entry } => {
+  const facts = input.currencies
+  const other = customerCurrency(namesake, facts)
+  const hint = customerInCurrency(company, code, active, input.config.customers.normalize, facts)
+  if (hint === undefined) {
+    return { row: { status: "differing", autotask: company.companyName, autotaskId: company.id, qbo: namesake.DisplayName, note: `${customerCurrencyMismatch(company, code, namesake, facts)}; none exists yet: create one in QBO` } }
+  }
+  return {
+    row: { status: "differing", autotask: company.companyName, autotaskId: company.id, qbo: hint.DisplayName, note: `${quoted(namesake.DisplayName)} is in ${other}; cross-referenced to this customer in ${code} in customers.yaml` },
+    entry: {
+      comment: `currency: company ${quoted(company.companyName)} (id ${company.id}) is invoiced in ${code}; QBO customer ${quoted(namesake.DisplayName)} is in ${other}, ${quoted(hint.DisplayName)} in ${code}; check it`,
+      lines: [`- companyId: ${company.id}`, `  customer: ${yamlScalar(hint.DisplayName)}`, `  currency: ${code}`]
+    }
+  }
 }
 
 const renderCustomers = (input: ImportInput, options: RenderOptions, proposal: ReturnType<typeof proposeCustomers>): string => {

@@ -7,28 +7,23 @@ import type {
   AtBillingItem,
   AtCompany,
   AtContact,
-  AtCurrency,
   AtPaymentTerm,
   AtTaxCategory
 } from "../autotask/model.ts"
 import type { Config } from "../config/types.ts"
 import type { QboAccount, QboClass, QboCustomer, QboItem, QboSalesDocument, QboTaxCode, QboTerm } from "../qbo/model.ts"
+import { currencyFacts, type CurrencyFacts, type QboCurrencies } from "./currency.ts"
 import { type MappingFinding, mappingFindings, type MeantKind } from "./mappings.ts"
 import { ownerOf } from "./marker.ts"
 import { customerKey, nameKey } from "./names.ts"
 import type { Snapshot } from "./snapshot.ts"
 
-export interface QboSettings {
+export interface QboSettings extends QboCurrencies {
   readonly classPerTxn: boolean
   readonly classPerLine: boolean
   readonly customTxnNumbers: boolean
   readonly usingSalesTax: boolean
   readonly automatedSalesTax: boolean
-  /** The home currency. */
-  readonly currency: string
-  readonly multiCurrency: boolean
-  /** Currencies documents may be in: the home one, plus the active list while multicurrency is on. */
-  readonly currencies: ReadonlySet<string>
 }
 
 export interface OwnedDocument {
@@ -36,7 +31,7 @@ export interface OwnedDocument {
   readonly doc: QboSalesDocument
 }
 
-export interface PlanContext {
+export interface PlanContext extends CurrencyFacts {
   readonly config: Config
   readonly snapshot: Snapshot
   readonly qbo: QboSettings
@@ -48,9 +43,6 @@ export interface PlanContext {
   readonly primaryContacts: ReadonlyMap<number, AtContact>
   readonly paymentTerms: ReadonlyMap<number, AtPaymentTerm>
   readonly taxCategories: ReadonlyMap<number, AtTaxCategory>
-  /** Autotask currencies by id (empty without the Multi-currency module) and the internal one. */
-  readonly currencies: ReadonlyMap<number, AtCurrency>
-  readonly internalCurrency: AtCurrency | undefined
   /** QBO items by `nameKey` of Name and of FullyQualifiedName. */
   readonly items: ReadonlyMap<string, QboItem>
   /** QBO customers by `customerKey` (several can share a normalised key). */
@@ -132,8 +124,7 @@ export const buildContext = (snapshot: Snapshot, config: Config): PlanContext =>
     customersByName.set(nameKey(customer.DisplayName), customer)
   }
   const mappingFindings = findingsOf(snapshot, config)
-  const home = prefs.CurrencyPrefs?.HomeCurrency?.value ?? "USD"
-  const multiCurrency = prefs.CurrencyPrefs?.MultiCurrencyEnabled === true
+  const currencies = currencyFacts(prefs, snapshot.qbo.companyCurrencies, snapshot.autotask.currencies)
   return {
     mappingFindings,
     meant: new Map(mappingFindings.flatMap((finding) => (finding.meant ? [[meantKey(finding.meant.kind, finding.meant.name), finding] as const] : []))),
@@ -145,9 +136,7 @@ export const buildContext = (snapshot: Snapshot, config: Config): PlanContext =>
       customTxnNumbers: prefs.SalesFormsPrefs?.CustomTxnNumbers === true,
       usingSalesTax: prefs.TaxPrefs?.UsingSalesTax === true,
       automatedSalesTax: prefs.TaxPrefs?.PartnerTaxEnabled === true,
-      currency: home,
-      multiCurrency,
-      currencies: new Set([home, ...(multiCurrency ? (snapshot.qbo.companyCurrencies ?? []).filter(isActive).map((row) => row.Code) : [])])
+      ...currencies.qbo
     },
     billingItemsByInvoice: groupBy(billingItems, (item) => item.invoiceID ?? undefined),
     billingCodes: indexBy(snapshot.autotask.billingCodes, (code) => code.id),
@@ -156,8 +145,8 @@ export const buildContext = (snapshot: Snapshot, config: Config): PlanContext =>
     primaryContacts,
     paymentTerms: indexBy(snapshot.autotask.paymentTerms, (term) => term.id),
     taxCategories: indexBy(snapshot.autotask.taxCategories, (category) => category.id),
-    currencies: indexBy(snapshot.autotask.currencies ?? [], (currency) => currency.id),
-    internalCurrency: (snapshot.autotask.currencies ?? []).find((currency) => currency.isInternalCurrency),
+    currencies: currencies.currencies,
+    internalCurrency: currencies.internalCurrency,
     items: indexNamed(snapshot.qbo.items),
     customersByKey: groupBy(snapshot.qbo.customers, (customer) => customerKey(customer.DisplayName, config.customers.normalize)),
     customersByName,

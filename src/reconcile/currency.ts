@@ -12,21 +12,53 @@
  */
 import { Option } from "effect"
 import type { AtBillingItem, AtCompany, AtCurrency } from "../autotask/model.ts"
+import type { CustomerNameNormalization } from "../config/types.ts"
 import * as Money from "../domain/money.ts"
 import type { Json } from "../domain/plan.ts"
-import type { QboCustomer, QboSalesDocument } from "../qbo/model.ts"
+import type { QboCompanyCurrency, QboCustomer, QboPreferences, QboSalesDocument } from "../qbo/model.ts"
 import type { PlanContext } from "./context.ts"
 import { customerKey } from "./names.ts"
+
+export interface QboCurrencies {
+  /** The home currency. */
+  readonly currency: string
+  readonly multiCurrency: boolean
+  /** Currencies documents may be in: the home one, plus the active list while multicurrency is on. */
+  readonly currencies: ReadonlySet<string>
+}
+
+/** What both systems say about currencies: all `plan` and `import` need to tell a company's currency and whether QBO can book it. */
+export interface CurrencyFacts {
+  readonly qbo: QboCurrencies
+  /** Autotask currencies by id (empty without the Multi-currency module) and the internal one. */
+  readonly currencies: ReadonlyMap<number, AtCurrency>
+  readonly internalCurrency: AtCurrency | undefined
+}
+
+export const currencyFacts = (
+  prefs: QboPreferences,
+  companyCurrencies: ReadonlyArray<QboCompanyCurrency> | undefined,
+  autotaskCurrencies: ReadonlyArray<AtCurrency> | undefined
+): CurrencyFacts => {
+  const home = prefs.CurrencyPrefs?.HomeCurrency?.value ?? "USD"
+  const multiCurrency = prefs.CurrencyPrefs?.MultiCurrencyEnabled === true
+  const active = (companyCurrencies ?? []).filter((row) => row.Active !== false).map((row) => row.Code)
+  return {
+    qbo: { currency: home, multiCurrency, currencies: new Set([home, ...(multiCurrency ? active : [])]) },
+    currencies: new Map((autotaskCurrencies ?? []).map((currency) => [currency.id, currency])),
+    internalCurrency: (autotaskCurrencies ?? []).find((currency) => currency.isInternalCurrency)
+  }
+}
 
 export type CompanyCurrency =
   | { readonly ok: true; readonly code: string; readonly currency: AtCurrency | undefined }
   | { readonly ok: false; readonly reason: string }
 
 /** A QBO customer's currency: its `CurrencyRef`, else the home currency. */
-export const customerCurrency = (customer: QboCustomer, ctx: PlanContext): string => customer.CurrencyRef?.value ?? ctx.qbo.currency
+export const customerCurrency = (customer: QboCustomer, ctx: Pick<CurrencyFacts, "qbo">): string => customer.CurrencyRef?.value ?? ctx.qbo.currency
 
 /** The ISO code a company is invoiced in: its Autotask currency, else Autotask's internal one, else QBO's home currency. */
-export const companyCurrency = (company: AtCompany, ctx: PlanContext): CompanyCurrency => {
+export const companyCurrency = (company: AtCompany, ctx: CurrencyFacts): CompanyCurrency => {
   const id = company.currencyID
   const currency = id === null || id === undefined ? ctx.internalCurrency : ctx.currencies.get(id)
   if (currency === undefined) {
@@ -52,30 +84,40 @@ export const documentCurrency = (doc: QboSalesDocument, ctx: PlanContext): strin
 
 /** Why QBO cannot book a company's invoices in `code` for `customer` (nothing when it can). */
 export const currencyProblems = (company: AtCompany, code: string, customer: QboCustomer | undefined, ctx: PlanContext): ReadonlyArray<string> => {
-  const home = ctx.qbo.currency
-  if (code !== home && !ctx.qbo.multiCurrency) {
-    return [
-      `Autotask company "${company.companyName}" is invoiced in ${code}, but multicurrency is off in QBO (home currency ${home}); turn it on in QBO (Settings → Account and settings → Advanced → Currency) — QBO can never turn it off again — or keep this company out of the sync`
-    ]
-  }
-  if (code !== home && !ctx.qbo.currencies.has(code)) {
-    return [`${code}, the currency of Autotask company "${company.companyName}", is not in QBO's currency list; add it in QBO (Settings → Currencies)`]
-  }
+  const unavailable = unbookableCurrency(company, code, ctx)
+  if (unavailable !== undefined) return [unavailable]
   if (customer !== undefined && customerCurrency(customer, ctx) !== code) {
-    return [
-      `QBO customer "${customer.DisplayName}" is in ${customerCurrency(customer, ctx)} but Autotask company "${company.companyName}" is invoiced in ${code}; a QBO customer's currency can never change — cross-reference the company in customers.yaml (with currency: ${code}) to a QBO customer in ${code}${sameNameHint(company, code, ctx)}`
-    ]
+    const hint = customerInCurrency(company, code, ctx.snapshot.qbo.customers, ctx.config.customers.normalize, ctx)
+    return [customerCurrencyMismatch(company, code, customer, ctx) + (hint ? `, such as "${hint.DisplayName}"` : "")]
   }
   return []
 }
 
-/** ", such as "Acme (CAD)"": customers in the right currency whose name contains the company's. */
-const sameNameHint = (company: AtCompany, code: string, ctx: PlanContext): string => {
-  const key = customerKey(company.companyName, ctx.config.customers.normalize)
-  const match = ctx.snapshot.qbo.customers.find((customer) =>
-    customer.Active !== false && customerCurrency(customer, ctx) === code && customerKey(customer.DisplayName, ctx.config.customers.normalize).includes(key)
-  )
-  return match ? `, such as "${match.DisplayName}"` : ""
+/** Why QBO cannot book anything in `code` (multicurrency off, or not in its list); undefined when it can. */
+export const unbookableCurrency = (company: AtCompany, code: string, ctx: Pick<CurrencyFacts, "qbo">): string | undefined => {
+  const home = ctx.qbo.currency
+  if (code !== home && !ctx.qbo.multiCurrency) {
+    return `Autotask company "${company.companyName}" is invoiced in ${code}, but multicurrency is off in QBO (home currency ${home}); turn it on in QBO (Settings → Account and settings → Advanced → Currency) — QBO can never turn it off again — or keep this company out of the sync`
+  }
+  if (code !== home && !ctx.qbo.currencies.has(code)) {
+    return `${code}, the currency of Autotask company "${company.companyName}", is not in QBO's currency list; add it in QBO (Settings → Currencies)`
+  }
+  return undefined
+}
+
+export const customerCurrencyMismatch = (company: AtCompany, code: string, customer: QboCustomer, ctx: Pick<CurrencyFacts, "qbo">): string =>
+  `QBO customer "${customer.DisplayName}" is in ${customerCurrency(customer, ctx)} but Autotask company "${company.companyName}" is invoiced in ${code}; a QBO customer's currency can never change — cross-reference the company in customers.yaml (with currency: ${code}) to a QBO customer in ${code}`
+
+/** An active customer in `code` whose name contains the company's ("Acme (CAD)" for "Acme"). */
+export const customerInCurrency = (
+  company: AtCompany,
+  code: string,
+  customers: ReadonlyArray<QboCustomer>,
+  normalize: CustomerNameNormalization,
+  ctx: Pick<CurrencyFacts, "qbo">
+): QboCustomer | undefined => {
+  const key = customerKey(company.companyName, normalize)
+  return customers.find((customer) => customer.Active !== false && customerCurrency(customer, ctx) === code && customerKey(customer.DisplayName, normalize).includes(key))
 }
 
 /** What a new customer for the company sends: its currency, only while multicurrency is on. */

@@ -150,12 +150,20 @@ export interface Preread {
  * Autotask's currencies, once, when a company names one (the Multi-currency module): which
  * currency each company is invoiced in, and which is the internal one.
  */
-const readCurrencies = (companies: ReadonlyArray<AtCompany>) =>
+export const readCurrencies = (companies: ReadonlyArray<AtCompany>) =>
   Effect.gen(function*() {
     if (!companies.some((company) => company.currencyID !== null && company.currencyID !== undefined)) return [] as ReadonlyArray<AtCurrency>
     const autotask = yield* AutotaskReader
     return yield* autotask.query<AtCurrency>("Currencies", [{ op: "exist", field: "id" }])
   })
+
+/** QBO's preferences, with its currency list once multicurrency is on (the list exists only then; else it is not asked for). */
+export const readPreferences = Effect.gen(function*() {
+  const qbo = yield* QboReader
+  const preferences = yield* qbo.preferences
+  if (preferences.CurrencyPrefs?.MultiCurrencyEnabled !== true) return { preferences }
+  return { preferences, companyCurrencies: yield* qbo.queryAll<QboCompanyCurrency>("CompanyCurrency") }
+})
 
 export const observe = Effect.fn("observe")(function*(config: Config, request: WindowRequest, preread?: Preread) {
   const autotask = yield* AutotaskReader
@@ -165,14 +173,8 @@ export const observe = Effect.fn("observe")(function*(config: Config, request: W
   const window = windowFor(config, request, now)
 
   yield* progress.step(`Reading Autotask invoices (${window.invoiceIds ? `${window.invoiceIds.length} by id` : `${window.since} … ${window.until}`})`)
-  // The currency list exists only once multicurrency is on; then it is read, else not asked for.
-  const preferences = qbo.preferences.pipe(Effect.flatMap((prefs) =>
-    prefs.CurrencyPrefs?.MultiCurrencyEnabled === true
-      ? qbo.queryAll<QboCompanyCurrency>("CompanyCurrency").pipe(Effect.map((companyCurrencies) => ({ preferences: prefs, companyCurrencies })))
-      : Effect.succeed({ preferences: prefs })
-  ))
   const qboReference = Effect.all({
-    currencyPrefs: preferences,
+    currencyPrefs: readPreferences,
     companyInfo: qbo.companyInfo,
     items: qbo.queryAll<QboItem>("Item", ACTIVE_AND_INACTIVE),
     customers: qbo.queryAll<QboCustomer>("Customer", ACTIVE_AND_INACTIVE),

@@ -25,6 +25,7 @@ import { closest, companyKey, keysAreClose, levenshtein, looseKey, termKey } fro
 import { configTemplates } from "../../src/onboarding/templates.ts"
 import type { QboCustomer, QboItem, QboTerm } from "../../src/qbo/model.ts"
 import type { Config } from "../../src/config/types.ts"
+import { currencyFacts } from "../../src/reconcile/currency.ts"
 import type { AutotaskMappingLists } from "../../src/reconcile/mappings.ts"
 import { config } from "../support/fixtures.ts"
 
@@ -119,7 +120,8 @@ describe("import proposal", () => {
     companies: [company(1, "Contoso Ltd"), company(2, "O'Brien & Sons"), company(3, "Globex"), company(4, "Initech")],
     items: [item("1", "Remote Support"), item("2", "After Hours Labor"), item("3", "Hardware", "Category"), item("4", "Old", "Service", false)],
     terms: [qboTerm("1", "Net 30", 30), qboTerm("2", "Net 10", 10)],
-    customers: [customer("1", "Contoso"), customer("2", "O'Brien and Sons"), customer("3", "Globex Corporation")]
+    customers: [customer("1", "Contoso"), customer("2", "O'Brien and Sons"), customer("3", "Globex Corporation")],
+    currencies: currencyFacts({ Id: "1", SyncToken: "0" }, undefined, undefined)
   }
   const proposal = proposeImport(input, { schemaDir: "../schemas", date: "2026-11-26", companiesNote: "test" })
   const rows = (kind: string) => proposal.sections.find((section) => section.kind === kind)!.rows
@@ -173,6 +175,73 @@ describe("import proposal", () => {
     assert.match(report, /^Billing codes → QBO items \(by name\): 1 matched, 2 differing, 2 missing in QBO$/m)
     assert.match(report, /≈ differing After-Hours Labor\s+After Hours Labor\s+close match/)
     assert.match(report, /^Import: items 1 matched/m)
+  })
+})
+
+describe("import proposal with several currencies", () => {
+  // A CAD-home QBO company with USD in its currency list (not EUR); Autotask bills in CAD (internal), USD and EUR.
+  const currencies = currencyFacts(
+    { Id: "1", SyncToken: "0", CurrencyPrefs: { MultiCurrencyEnabled: true, HomeCurrency: { value: "CAD" } } },
+    [{ Id: "1", SyncToken: "0", Code: "USD", Active: true }],
+    [
+      { id: 1, name: "CAD", isInternalCurrency: true, isActive: true },
+      { id: 2, name: "USD", isInternalCurrency: false, isActive: true },
+      { id: 3, name: "EUR", isInternalCurrency: false, isActive: true }
+    ]
+  )
+  const inCurrency = (id: number, name: string, currencyID: number): AtCompany => ({ ...company(id, name), currencyID })
+  const customerIn = (Id: string, name: string, code: string): QboCustomer => ({ ...customer(Id, name), CurrencyRef: { value: code } })
+  const input = {
+    config: config({
+      customers: {
+        crossReferences: [
+          { companyId: 5, company: undefined, customer: "Acme Billing USD", currency: "USD", source: undefined },
+          { companyId: 5, company: undefined, customer: "Acme Billing", currency: "CAD", source: undefined }
+        ]
+      }
+    }),
+    billingCodes: [],
+    paymentTerms: [],
+    companies: [inCurrency(1, "Yukon Outfitters", 2), inCurrency(2, "Maple Leaf Dental", 1), inCurrency(3, "Rhine Precision", 3), inCurrency(4, "Fjord Fishing", 2), inCurrency(5, "Acme", 2)],
+    items: [],
+    terms: [],
+    customers: [
+      customerIn("1", "Yukon Outfitters", "CAD"),
+      customerIn("2", "Yukon Outfitters USD", "USD"),
+      customerIn("4", "Fjord Fishing", "CAD"),
+      customerIn("5", "Acme Billing USD", "USD"),
+      customerIn("6", "Acme Billing", "CAD")
+    ],
+    currencies
+  }
+  const proposal = proposeImport(input, { schemaDir: "../schemas", date: "2026-12-05", companiesNote: "test" })
+  const row = (name: string) => proposal.sections.find((section) => section.kind === "customers")!.rows.find((candidate) => candidate.autotask === name)
+
+  it("never matches a customer in another currency: proposes one in the company's currency, else says what to create", () => {
+    assert.deepInclude(row("Yukon Outfitters"), { status: "differing", qbo: "Yukon Outfitters USD" })
+    assert.include(proposal.files.customers, "- companyId: 1\n    customer: Yukon Outfitters USD\n    currency: USD")
+    assert.deepInclude(row("Fjord Fishing"), { status: "differing", qbo: "Fjord Fishing" })
+    assert.include(row("Fjord Fishing")!.note, "is in CAD but Autotask company \"Fjord Fishing\" is invoiced in USD")
+    assert.include(row("Fjord Fishing")!.note, "create one in QBO")
+  })
+
+  it("names a currency QBO cannot book instead of promising to create the customer", () => {
+    assert.deepInclude(row("Rhine Precision"), { status: "differing" })
+    assert.include(row("Rhine Precision")!.note, "EUR, the currency of Autotask company \"Rhine Precision\", is not in QBO's currency list")
+    assert.deepInclude(row("Maple Leaf Dental"), { status: "missing", note: "apply creates the customer (create: true)" })
+  })
+
+  it("keeps every cross-reference with its currency, and judges the company by the one for its currency", () => {
+    assert.include(proposal.files.customers, "- companyId: 5\n    customer: Acme Billing USD\n    currency: USD")
+    assert.include(proposal.files.customers, "- companyId: 5\n    customer: Acme Billing\n    currency: CAD")
+    assert.deepInclude(row("Acme"), { status: "matched", qbo: "Acme Billing USD" })
+    const check = validate({ customers: proposal.files.customers })
+    assert.deepStrictEqual(check.problems.filter((problem) => problem.severity === "error"), [])
+    assert.deepStrictEqual(check.config!.customers.crossReferences.map((reference) => [reference.customer, reference.currency]), [
+      ["Acme Billing USD", "USD"],
+      ["Acme Billing", "CAD"],
+      ["Yukon Outfitters USD", "USD"]
+    ])
   })
 })
 
