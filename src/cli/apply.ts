@@ -18,7 +18,7 @@ import type { ApplyReport } from "../domain/report.ts"
 import { applyAll } from "../reconcile/applyAll.ts"
 import { ApplyStop, makeStopSwitch, type StopSwitch } from "../reconcile/applyStop.ts"
 import { Journal } from "../reconcile/journal.ts"
-import { makePlanAll } from "../reconcile/makePlan.ts"
+import { makePlan } from "../reconcile/makePlan.ts"
 import { deliver, type Delivery, failureNotice, notify } from "../reconcile/notify.ts"
 import { PlanFileInvalid, readPlanFile } from "../reconcile/planFile.ts"
 import { SafetyLimitExceeded } from "../reconcile/safety.ts"
@@ -130,7 +130,7 @@ const applyWith = Effect.fnUntraced(function*(flags: ApplyFlags, config: Config,
   // Everything from the first read to the last write happens under the companies' leases.
   yield* withCompanyWriters(config, { sandbox: flags.sandbox, data: flags.data }, (connected) =>
     underLease(connected, only, runId, Effect.gen(function*() {
-      const plan: Plan = yield* makePlanAll(connected, request, VERSION, only)
+      const plan: Plan = yield* makePlan(connected, request, VERSION, only)
       if (saved) yield* checkSaved(saved, plan, file!)
       else {
         yield* Console.log(renderText(plan, { verbose: false, terminal: terminalFor(process.stdout) }).trimEnd())

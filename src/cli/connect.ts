@@ -100,11 +100,19 @@ const qboSandbox = (sandbox: Sandbox, realmId: string, write: boolean, tuning: C
   return write ? layerQboClient(options).pipe(Layer.provide(deps)) : layerQboReader(options).pipe(Layer.provide(deps))
 }
 
-/** Client layers pointed at running simulators, with their sandbox credentials (one company). */
-export function layersForSandbox(sandbox: Sandbox, write: true, tuning?: ClientTuning): Layer.Layer<Writers>
-export function layersForSandbox(sandbox: Sandbox, write: false, tuning?: ClientTuning): Layer.Layer<Readers>
-export function layersForSandbox(sandbox: Sandbox, write: boolean, tuning: ClientTuning = {}): Layer.Layer<Writers> | Layer.Layer<Readers> {
-  return Layer.merge(autotaskSandbox(sandbox, write, tuning), qboSandbox(sandbox, sandbox.realmId, write, tuning))
+/**
+ * Client layers pointed at running simulators, with their sandbox credentials (one company):
+ * its QBO client directly and as the implicit target's in `QboCompanies`.
+ */
+export function layersForSandbox(sandbox: Sandbox, write: true, tuning?: ClientTuning): Layer.Layer<Writers | QboCompanies>
+export function layersForSandbox(sandbox: Sandbox, write: false, tuning?: ClientTuning): Layer.Layer<Readers | QboCompanies>
+export function layersForSandbox(sandbox: Sandbox, write: boolean, tuning: ClientTuning = {}): Layer.Layer<Writers | QboCompanies> | Layer.Layer<Readers | QboCompanies> {
+  const qbo = Layer.effectContext(Effect.gen(function*() {
+    const context = yield* Layer.build(qboSandbox(sandbox, sandbox.realmId, write, tuning) as Layer.Layer<QboReader>)
+    const companies = yield* companiesOf([{ name: undefined, layer: Layer.succeedContext(context) }], write)
+    return Context.add(context, QboCompanies, companies)
+  }))
+  return Layer.merge(autotaskSandbox(sandbox, write, tuning), qbo) as Layer.Layer<Writers | QboCompanies>
 }
 
 /** The config a sandbox run uses: the sandbox's companies, and nobody to notify. */
@@ -228,6 +236,25 @@ export const withWriters = <A, E>(config: Config, target: Target, use: (config: 
     })
   )
 
+/** Builds every company's QBO client once, offered by connection name. */
+const companiesOf = (qbo: Clients["qbo"], write: boolean) =>
+  Effect.gen(function*() {
+    const built = new Map<string | undefined, Context.Context<QboReader | QboWriter> | Context.Context<QboReader>>()
+    for (const company of qbo) built.set(company.name, yield* Layer.build(company.layer as Layer.Layer<QboReader>))
+    const contextOf = (name: string | undefined) => {
+      const context = built.get(name)
+      if (!context) throw new Error(`no QBO client for connection ${String(name)}`)
+      return context
+    }
+    return QboCompanies.of({
+      reader: (name) => Layer.succeedContext(contextOf(name) as Context.Context<QboReader>),
+      writer: (name) =>
+        write
+          ? Layer.succeedContext(contextOf(name) as Context.Context<QboReader | QboWriter>)
+          : Layer.effectContext(Effect.die("plan mode has no QBO writer"))
+    })
+  })
+
 /**
  * Runs `use` with the Autotask client and every QBO company's client (`QboCompanies`), each
  * built once. Without `write` there are no writers: asking for one dies, so `plan` cannot write.
@@ -236,20 +263,7 @@ const withCompanies = <A, E, R>(config: Config, target: Target, write: boolean, 
   Effect.scoped(
     Effect.gen(function*() {
       const clients = yield* clientsFor(config, target, write)
-      const built = new Map<string | undefined, Context.Context<QboReader | QboWriter> | Context.Context<QboReader>>()
-      for (const company of clients.qbo) built.set(company.name, yield* Layer.build(company.layer as Layer.Layer<QboReader>))
-      const contextOf = (name: string | undefined) => {
-        const context = built.get(name)
-        if (!context) throw new Error(`no QBO client for connection ${String(name)}`)
-        return context
-      }
-      const companies = QboCompanies.of({
-        reader: (name) => Layer.succeedContext(contextOf(name) as Context.Context<QboReader>),
-        writer: (name) =>
-          write
-            ? Layer.succeedContext(contextOf(name) as Context.Context<QboReader | QboWriter>)
-            : Layer.effectContext(Effect.die("plan mode has no QBO writer"))
-      })
+      const companies = yield* companiesOf(clients.qbo, write)
       const autotask = yield* Layer.build(clients.autotask as Layer.Layer<AutotaskReader>)
       const provided = Layer.merge(Layer.succeedContext(autotask), Layer.succeed(QboCompanies, companies))
       return yield* (use(clients.config).pipe(Effect.provide(provided)) as Effect.Effect<A, E>)

@@ -5,7 +5,7 @@ import { appendFile } from "node:fs/promises"
 import { Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { hasChanges, type Plan } from "../domain/plan.ts"
-import { makePlanAll } from "../reconcile/makePlan.ts"
+import { makePlan } from "../reconcile/makePlan.ts"
 import { annotationLines, planAnnotations, planCommentBody, planSummary } from "../render/github.ts"
 import { renderPlan } from "../render/index.ts"
 import { renderJson } from "../render/json.ts"
@@ -58,7 +58,7 @@ export const planCommand = Command.make(
     const config = yield* loadConfig(flags.config)
     const request = yield* windowRequest(flags, config)
     const plan = yield* withCompanyReaders(config, { sandbox: flags.sandbox, data: flags.data }, (connected) =>
-      makePlanAll(connected, request, VERSION, Option.getOrUndefined(flags.connection)))
+      makePlan(connected, request, VERSION, Option.getOrUndefined(flags.connection)))
     if (Option.isSome(flags.out)) yield* writeOutput(flags.out.value, renderJson(plan))
     if (flags.format === "github") yield* emitGithub(plan, flags.commentFile, flags.verbose)
     else yield* Console.log(renderPlan(plan, flags.format, { verbose: flags.verbose, terminal: terminalFor(process.stdout) }).trimEnd())

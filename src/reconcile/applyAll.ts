@@ -1,25 +1,24 @@
 /**
- * Apply every QBO company of a plan: a single-company plan directly; a combined plan one
- * connection at a time concurrently, each with its own QBO client and budget, all sharing the
- * one Autotask client (and so its thread and hourly budget). Invoices no connection takes are
- * reported as rejected.
+ * Apply every QBO company of a plan: each part (the one implicit part of a single-company
+ * plan, or one per connection) concurrently, each with its own QBO client and budget, all
+ * sharing the one Autotask client (and so its thread and hourly budget). Invoices no
+ * connection takes are reported as rejected.
  */
 import { Effect } from "effect"
 import type { Plan } from "../domain/plan.ts"
 import { type ActionOutcome, countOutcomes, inPlanOrder } from "../domain/report.ts"
 import { applyPlan } from "./apply.ts"
 import { QboCompanies } from "./companies.ts"
-import { connectionPlan, UNROUTED } from "./connections.ts"
+import { partsOf, unroutedActions } from "./connections.ts"
 import { Journal } from "./journal.ts"
 
 export const applyAll = Effect.fn("applyAll")(function*(plan: Plan, options: { readonly runId: string }) {
   const companies = yield* QboCompanies
-  if (!plan.connections) return yield* applyPlan(plan, options).pipe(Effect.provide(companies.writer(undefined)))
   const journal = yield* Journal
-  const reports = yield* Effect.forEach(plan.connections, (connection) =>
-    applyPlan(connectionPlan(plan, connection.name), options).pipe(Effect.provide(companies.writer(connection.name))), { concurrency: "unbounded" })
+  const reports = yield* Effect.forEach(partsOf(plan), (part) =>
+    applyPlan(part.plan, options).pipe(Effect.provide(companies.writer(part.name))), { concurrency: "unbounded" })
   const unrouted: Array<ActionOutcome> = []
-  for (const action of plan.actions.filter((candidate) => candidate.connection === UNROUTED)) {
+  for (const action of unroutedActions(plan)) {
     const outcome: ActionOutcome = {
       address: action.address,
       type: action.type,

@@ -1,8 +1,10 @@
 /**
- * Several QBO companies (pure): per-connection plans become one plan with one checksum —
- * every address prefixed `name/` so actions of different companies never collide — and a
- * combined plan splits back into per-connection plans for apply.
+ * A plan's parts (pure): per-company plans become one plan with one checksum — every address
+ * of a connection prefixed `name/` so actions of different companies never collide — and a
+ * plan splits back into its parts for apply. The implicit target of a single-company
+ * configuration is a part too: its plan is the whole plan, unprefixed.
  */
+import type { NonEmptyReadonlyArray } from "effect/Array"
 import type { AtCompany, AtInvoice } from "../autotask/model.ts"
 import * as Money from "../domain/money.ts"
 import {
@@ -65,13 +67,29 @@ export const routingRejection = (invoice: AtInvoice, company: AtCompany | undefi
 })
 
 
-export interface ConnectionPart {
-  readonly name: string
+/** One QBO company's plan: `name` is its connection, `undefined` for the implicit target. */
+export interface Part {
+  readonly name: string | undefined
   readonly plan: Plan
 }
 
-/** One plan over every connection: sections in configuration order, one checksum over all. */
-export const combinePlans = (parts: ReadonlyArray<ConnectionPart>, unrouted: ReadonlyArray<PlanAction>): Plan => {
+interface ConnectionPart extends Part {
+  readonly name: string
+}
+
+const isConnectionPart = (part: Part): part is ConnectionPart => part.name !== undefined
+
+/**
+ * One plan over every QBO company: sections in configuration order, one checksum over all.
+ * The implicit target's plan is returned as it is, so a single-company plan stays what it was.
+ */
+export const combinePlans = (parts: NonEmptyReadonlyArray<Part>, unrouted: ReadonlyArray<PlanAction>): Plan => {
+  const connectionParts = parts.filter(isConnectionPart)
+  if (connectionParts.length === 0) return parts[0].plan
+  return combineConnections(connectionParts, unrouted)
+}
+
+const combineConnections = (parts: ReadonlyArray<ConnectionPart>, unrouted: ReadonlyArray<PlanAction>): Plan => {
   const first = parts[0]!.plan
   const actions = [...parts.flatMap((part) => part.plan.actions.map((action) => prefixAction(action, part.name))), ...unrouted]
   const warnings: Array<PlanWarning> = parts.flatMap((part) =>
@@ -99,8 +117,15 @@ export const combinePlans = (parts: ReadonlyArray<ConnectionPart>, unrouted: Rea
   }
 }
 
-/** The actions of one connection of a combined plan, as a plan `apply` can execute with that company's client. */
-export const connectionPlan = (plan: Plan, name: string): Plan => {
+/** The inverse of `combinePlans`: each QBO company's part, as a plan `apply` executes with that company's client. */
+export const partsOf = (plan: Plan): ReadonlyArray<Part> =>
+  plan.connections ? plan.connections.map((connection) => ({ name: connection.name, plan: connectionPlan(plan, connection.name) })) : [{ name: undefined, plan }]
+
+/** The rejections of invoices no connection takes (a single-company plan has none). */
+export const unroutedActions = (plan: Plan): ReadonlyArray<PlanAction> => plan.actions.filter((action) => action.connection === UNROUTED)
+
+/** The actions of one connection of a combined plan. */
+const connectionPlan = (plan: Plan, name: string): Plan => {
   const connection = plan.connections?.find((entry) => entry.name === name)
   const actions = plan.actions.filter((action) => action.connection === name)
   const counts = countActions(actions)

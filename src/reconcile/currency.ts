@@ -57,8 +57,11 @@ export type CompanyCurrency =
 /** A QBO customer's currency: its `CurrencyRef`, else the home currency. */
 export const customerCurrency = (customer: QboCustomer, ctx: Pick<CurrencyFacts, "qbo">): string => customer.CurrencyRef?.value ?? ctx.qbo.currency
 
+/** What telling a company's currency takes: Autotask's currencies and QBO's home currency. */
+export type CompanyCurrencyFacts = Pick<CurrencyFacts, "currencies" | "internalCurrency"> & { readonly qbo: Pick<QboCurrencies, "currency"> }
+
 /** The ISO code a company is invoiced in: its Autotask currency, else Autotask's internal one, else QBO's home currency. */
-export const companyCurrency = (company: AtCompany, ctx: CurrencyFacts): CompanyCurrency => {
+export const companyCurrency = (company: AtCompany, ctx: CompanyCurrencyFacts): CompanyCurrency => {
   const id = company.currencyID
   const currency = id === null || id === undefined ? ctx.internalCurrency : ctx.currencies.get(id)
   if (currency === undefined) {
@@ -73,7 +76,7 @@ export const companyCurrency = (company: AtCompany, ctx: CurrencyFacts): Company
 }
 
 /** The currency shown beside a company's amounts (the home currency when it cannot be told). */
-export const displayCurrency = (company: AtCompany | undefined, ctx: PlanContext): string => {
+export const displayCurrency = (company: AtCompany | undefined, ctx: CompanyCurrencyFacts): string => {
   if (company === undefined) return ctx.qbo.currency
   const currency = companyCurrency(company, ctx)
   return currency.ok ? currency.code : ctx.qbo.currency
