@@ -15,6 +15,11 @@
  * - history documents are untouched (still exactly one each);
  * - an invoice voided in Autotask has its QBO document voided; one paid in QBO has its
  *   Autotask paid date.
+ *
+ * With several QBO companies (`connections:`), each invoice's document is looked for in the
+ * company its Autotask company routes to, and every check above holds there; a live document
+ * of it in any other company is a violation too (`wrong-company`). Customers, items and
+ * unknown markers are checked per company.
  */
 import { ownerOf } from "../src/reconcile/marker.ts"
 import type { Sandbox } from "../src/sandbox/sandbox.ts"
@@ -35,7 +40,15 @@ export interface Violation {
     | "duplicate-item"
     | "not-voided"
     | "paid-date"
+    | "wrong-company"
   readonly message: string
+}
+
+/** A QBO company of the world and the Autotask companies booked there. */
+export interface ExpectedCompany {
+  readonly realmId: string
+  /** Absent: the default company, which takes every Autotask company no other one lists. */
+  readonly autotaskCompanyIds?: ReadonlyArray<number>
 }
 
 export interface Expectation {
@@ -49,6 +62,8 @@ export interface Expectation {
   /** `qbo` (default): the write-back puts QBO's DocNumber into `invoiceNumber`; `autotask`:
    *  the DocNumber is prefix + the Autotask number (or id) and only `webServiceDate` is written. */
   readonly numbering?: { readonly mode: "qbo" | "autotask"; readonly prefix: string }
+  /** The QBO companies invoices are routed to (absent: the world's one company takes them all). */
+  readonly qboCompanies?: ReadonlyArray<ExpectedCompany>
 }
 
 /** The world as the checker needs it; `Sandbox` satisfies it. */
@@ -60,41 +75,72 @@ const blank = (value: unknown): boolean => value === null || value === undefined
 
 type Doc = Readonly<Record<string, unknown>>
 
-export const checkInvariants = (world: World, expected: Expectation): Array<Violation> => {
-  const violations: Array<Violation> = []
-  const add = (kind: Violation["kind"], message: string) => violations.push({ kind, message })
-  const realm = world.qbo.store(world.realmId)
-  const autotask = world.autotask.store
+type Owned = { readonly entity: string; readonly doc: Doc }
 
-  const owned = new Map<number, Array<{ entity: string; doc: Doc }>>()
+/** One QBO company's documents by the Autotask invoice their marker names, customers and items. */
+interface CompanyView {
+  readonly realmId: string
+  /** Live documents (voided ones left out). */
+  readonly owned: ReadonlyMap<number, ReadonlyArray<Owned>>
   /** Voided ones included. */
+  readonly all: ReadonlyMap<number, ReadonlyArray<Doc>>
+  readonly customers: ReadonlyMap<string, Doc>
+  readonly items: ReadonlyMap<string, Doc>
+}
+
+const push = <K, V>(map: Map<K, Array<V>>, key: K, value: V) => map.set(key, [...(map.get(key) ?? []), value])
+
+const viewOf = (world: World, realmId: string): CompanyView => {
+  const realm = world.qbo.store(realmId)
+  const owned = new Map<number, Array<Owned>>()
   const all = new Map<number, Array<Doc>>()
   for (const entity of ["Invoice", "CreditMemo"] as const) {
     for (const doc of realm.list(entity)) {
       const owner = ownerOf(doc["PrivateNote"] as string | undefined)
       if (owner === undefined) continue
-      all.set(owner, [...(all.get(owner) ?? []), doc])
-      if (isVoided(doc)) continue
-      owned.set(owner, [...(owned.get(owner) ?? []), { entity, doc }])
+      push(all, owner, doc)
+      if (!isVoided(doc)) push(owned, owner, { entity, doc })
     }
   }
-  const customers = new Map(realm.list("Customer").map((customer) => [String(customer["Id"]), customer]))
-  const items = new Map(realm.list("Item").map((item) => [String(item["Id"]), item]))
+  return {
+    realmId,
+    owned,
+    all,
+    customers: new Map(realm.list("Customer").map((customer) => [String(customer["Id"]), customer])),
+    items: new Map(realm.list("Item").map((item) => [String(item["Id"]), item]))
+  }
+}
+
+/** Which company an Autotask invoice belongs in: the one listing its Autotask company, else the default. */
+const routerOf = (views: ReadonlyArray<CompanyView>, companies: ReadonlyArray<ExpectedCompany>, world: World) => (invoiceId: number): CompanyView => {
+  const companyId = Number(world.autotask.store.get("Invoices", invoiceId)?.["companyID"])
+  const company = companies.find((candidate) => candidate.autotaskCompanyIds?.includes(companyId)) ?? companies.find((candidate) => candidate.autotaskCompanyIds === undefined) ?? companies[0]!
+  return views.find((view) => view.realmId === company.realmId)!
+}
+
+const labelOf = (docs: ReadonlyArray<Owned>): string => docs.map(({ entity, doc }) => `${entity} ${String(doc["Id"])}`).join(", ")
+
+export const checkInvariants = (world: World, expected: Expectation): Array<Violation> => {
+  const violations: Array<Violation> = []
+  const add = (kind: Violation["kind"], message: string) => violations.push({ kind, message })
+  const companies = expected.qboCompanies ?? [{ realmId: world.realmId }]
+  const views = companies.map((company) => viewOf(world, company.realmId))
+  const homeOf = routerOf(views, companies, world)
+  const autotask = world.autotask.store
+
   const codes = new Map(autotask.all("BillingCodes").map((code) => [Number(code["id"]), code]))
   const billingItems = new Map<number, Array<Doc>>()
-  for (const item of autotask.all("BillingItems")) {
-    const invoiceId = Number(item["invoiceID"])
-    billingItems.set(invoiceId, [...(billingItems.get(invoiceId) ?? []), item])
-  }
+  for (const item of autotask.all("BillingItems")) push(billingItems, Number(item["invoiceID"]), item)
 
   for (const id of expected.eligibleIds) {
-    const docs = owned.get(id) ?? []
+    const home = homeOf(id)
+    const docs = home.owned.get(id) ?? []
     if (docs.length === 0) {
-      add("missing-document", `Autotask invoice ${id} has no QBO document`)
+      add("missing-document", `Autotask invoice ${id} has no QBO document${views.length > 1 ? ` in QBO company ${home.realmId}` : ""}`)
       continue
     }
     if (docs.length > 1) {
-      add("duplicate-document", `Autotask invoice ${id} has ${docs.length} QBO documents: ${docs.map(({ entity, doc }) => `${entity} ${String(doc["Id"])}`).join(", ")}`)
+      add("duplicate-document", `Autotask invoice ${id} has ${docs.length} QBO documents: ${labelOf(docs)}`)
     }
     const { entity, doc } = docs[0]!
     const invoice = autotask.get("Invoices", id)
@@ -111,13 +157,13 @@ export const checkInvariants = (world: World, expected: Expectation): Array<Viol
     if (lines.length !== sources.length) {
       add("line-mismatch", `Autotask invoice ${id}: ${sources.length} billing items but QBO ${entity} ${String(doc["Id"])} has ${lines.length} item lines`)
     } else {
-      for (const problem of lineProblems(sources, lines, (line) => items.get(String((detailOf(line)["ItemRef"] as { value?: unknown } | undefined)?.value))?.["Name"], (code) => codes.get(code)?.["name"])) {
+      for (const problem of lineProblems(sources, lines, (line) => home.items.get(String((detailOf(line)["ItemRef"] as { value?: unknown } | undefined)?.value))?.["Name"], (code) => codes.get(code)?.["name"])) {
         add("line-content", `Autotask invoice ${id}, QBO ${entity} ${String(doc["Id"])}: ${problem}`)
       }
     }
     const company = autotask.get("Companies", Number(invoice["companyID"]))
     const customerRef = (doc["CustomerRef"] as { value?: unknown } | undefined)?.value
-    const customer = customers.get(String(customerRef))
+    const customer = home.customers.get(String(customerRef))
     if (company !== undefined && nameKey(customer?.["DisplayName"]) !== nameKey(String(company["companyName"]).replace(/\s+/g, " "))) {
       add("wrong-customer", `Autotask invoice ${id} of "${String(company["companyName"])}" is booked to QBO customer ${String(customerRef)} "${String(customer?.["DisplayName"])}"`)
     }
@@ -131,36 +177,46 @@ export const checkInvariants = (world: World, expected: Expectation): Array<Viol
   }
 
   for (const id of expected.rejectedIds) {
-    const docs = owned.get(id) ?? []
-    if (docs.length > 0) add("rejected-has-document", `rejected Autotask invoice ${id} has QBO documents: ${docs.map(({ entity, doc }) => `${entity} ${String(doc["Id"])}`).join(", ")}`)
+    const docs = views.flatMap((view) => view.owned.get(id) ?? [])
+    if (docs.length > 0) add("rejected-has-document", `rejected Autotask invoice ${id} has QBO documents: ${labelOf(docs)}`)
     const invoice = autotask.get("Invoices", id)
     if (invoice !== undefined && !blank(invoice["webServiceDate"])) add("rejected-written-back", `rejected Autotask invoice ${id} was marked synced (webServiceDate ${String(invoice["webServiceDate"])})`)
   }
 
   for (const id of expected.voidedIds ?? []) {
-    const docs = all.get(id) ?? []
+    const docs = homeOf(id).all.get(id) ?? []
     if (docs.length !== 1 || !isVoided(docs[0]!)) add("not-voided", `Autotask invoice ${id} was voided, but QBO holds ${docs.length} documents for it${docs.length === 1 ? ", not voided" : ""}`)
   }
   for (const id of expected.paidIds ?? []) {
     if (blank(autotask.get("Invoices", id)?.["paidDate"])) add("paid-date", `Autotask invoice ${id} was paid in QBO but has no paid date`)
   }
 
-  const known = new Set([...expected.eligibleIds, ...expected.rejectedIds, ...(expected.historyIds ?? []), ...(expected.voidedIds ?? [])])
   for (const id of expected.historyIds ?? []) {
-    const count = owned.get(id)?.length ?? 0
+    const count = homeOf(id).owned.get(id)?.length ?? 0
     if (count !== 1) add(count === 0 ? "missing-document" : "duplicate-document", `history invoice ${id} has ${count} QBO documents (expected 1, untouched)`)
   }
-  for (const [id, docs] of owned) {
-    if (!known.has(id)) add("foreign-document", `QBO documents ${docs.map(({ doc }) => String(doc["Id"])).join(", ")} carry the marker of unknown Autotask invoice ${id}`)
+  // A live document in a company the invoice does not route to (never booked twice across companies).
+  for (const id of [...expected.eligibleIds, ...(expected.historyIds ?? []), ...(expected.voidedIds ?? [])]) {
+    const home = homeOf(id)
+    for (const view of views) {
+      const docs = view === home ? [] : (view.owned.get(id) ?? [])
+      if (docs.length > 0) add("wrong-company", `Autotask invoice ${id} routes to QBO company ${home.realmId}, but QBO company ${view.realmId} holds ${labelOf(docs)} for it`)
+    }
   }
 
-  const duplicates = (rows: ReadonlyArray<Doc>, field: string, kind: "duplicate-customer" | "duplicate-item") => {
+  const known = new Set([...expected.eligibleIds, ...expected.rejectedIds, ...(expected.historyIds ?? []), ...(expected.voidedIds ?? [])])
+  const duplicates = (view: CompanyView, rows: ReadonlyMap<string, Doc>, field: string, kind: "duplicate-customer" | "duplicate-item") => {
     const seen = new Map<string, Array<string>>()
-    for (const row of rows) seen.set(nameKey(row[field]), [...(seen.get(nameKey(row[field])) ?? []), String(row["Id"])])
-    for (const [name, ids] of seen) if (ids.length > 1) add(kind, `${ids.length} QBO ${kind === "duplicate-customer" ? "customers" : "items"} named "${name}" (Ids ${ids.join(", ")})`)
+    for (const row of rows.values()) push(seen, nameKey(row[field]), String(row["Id"]))
+    for (const [name, ids] of seen) if (ids.length > 1) add(kind, `${ids.length} QBO ${kind === "duplicate-customer" ? "customers" : "items"} named "${name}" (Ids ${ids.join(", ")})${views.length > 1 ? ` in QBO company ${view.realmId}` : ""}`)
   }
-  duplicates(realm.list("Customer"), "DisplayName", "duplicate-customer")
-  duplicates(realm.list("Item"), "Name", "duplicate-item")
+  for (const view of views) {
+    for (const [id, docs] of view.owned) {
+      if (!known.has(id)) add("foreign-document", `QBO documents ${docs.map(({ doc }) => String(doc["Id"])).join(", ")} carry the marker of unknown Autotask invoice ${id}`)
+    }
+    duplicates(view, view.customers, "DisplayName", "duplicate-customer")
+    duplicates(view, view.items, "Name", "duplicate-item")
+  }
   return violations
 }
 

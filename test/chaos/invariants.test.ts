@@ -1,7 +1,8 @@
 /**
  * The chaos invariants have teeth: the document atqbo's planner builds passes, and the same
  * document from a deliberately broken build (quantity and rate swapped, another item, another
- * description, a line dropped) or a second live copy fails — while a voided copy does not.
+ * description, a line dropped) or a second live copy fails — while a voided copy does not; with
+ * two QBO companies, a document in the company the invoice does not route to fails too.
  */
 import { describe, expect, it } from "vitest"
 import { checkInvariants, type World } from "../../bench/invariants.ts"
@@ -28,11 +29,17 @@ const built = (): Row => {
   return { ...body, Id: "40", DocNumber: "1001", TotalAmt: 225, CustomerRef: { value: "7" } }
 }
 
-const world = (documents: ReadonlyArray<Row>): World => ({
+/** QBO companies with these documents each (by realm id), the same customers and items in each. */
+const world = (documents: ReadonlyArray<Row> | Readonly<Record<string, ReadonlyArray<Row>>>): World => ({
   realmId: "1",
   qbo: {
-    store: () => ({
-      list: (entity: string) => ({ Invoice: documents, CreditMemo: [], Customer: [{ Id: "7", DisplayName: "Acme Corp" }], Item: [{ Id: "5", Name: "Managed Services" }, { Id: "6", Name: "Backup Monitoring" }] } as Record<string, ReadonlyArray<Row>>)[entity] ?? []
+    store: (realmId: string) => ({
+      list: (entity: string) => ({
+        Invoice: Array.isArray(documents) ? documents : ((documents as Record<string, ReadonlyArray<Row>>)[realmId] ?? []),
+        CreditMemo: [],
+        Customer: [{ Id: "7", DisplayName: "Acme Corp" }],
+        Item: [{ Id: "5", Name: "Managed Services" }, { Id: "6", Name: "Backup Monitoring" }]
+      } as Record<string, ReadonlyArray<Row>>)[entity] ?? []
     })
   },
   autotask: {
@@ -79,5 +86,17 @@ describe("chaos invariants", () => {
     expect(check([built(), { ...built(), Id: "41" }]).map((violation) => violation.kind)).toEqual(["duplicate-document"])
     const voided = { ...built(), Id: "41", PrivateNote: `Voided - ${String(built().PrivateNote)}`, TotalAmt: 0 }
     expect(check([built(), voided])).toEqual([])
+  })
+
+  it("with two QBO companies, want the document in the company the invoice routes to and in no other", () => {
+    // Company 1 (Acme Corp, invoice 100's) is routed to the second QBO company.
+    const companies = [{ realmId: "1" }, { realmId: "2", autotaskCompanyIds: [1] }]
+    const checkIn = (documents: Record<string, ReadonlyArray<Row>>) =>
+      checkInvariants(world(documents), { eligibleIds: [100], rejectedIds: [], qboCompanies: companies }).map((violation) => violation.kind)
+    expect(checkIn({ "2": [built()] })).toEqual([])
+    expect(checkIn({ "1": [built()] })).toEqual(["missing-document", "wrong-company"])
+    expect(checkIn({ "1": [built()], "2": [built()] })).toEqual(["wrong-company"])
+    // Routed to the default company instead: the same documents the other way round.
+    expect(checkInvariants(world({ "1": [built()] }), { eligibleIds: [100], rejectedIds: [], qboCompanies: [{ realmId: "1" }, { realmId: "2", autotaskCompanyIds: [2] }] })).toEqual([])
   })
 })
