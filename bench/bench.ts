@@ -75,7 +75,7 @@ interface PhaseResult {
 
 interface SizeResult {
   readonly settings: Settings
-  readonly dataset: Omit<DatasetMeta, "dir" | "eligibleIds" | "rejectedIds" | "historyIds" | "options"> & { readonly eligible: number; readonly rejected: number; readonly history: number }
+  readonly dataset: Omit<DatasetMeta, "dir" | "eligibleIds" | "rejectedIds" | "historyIds" | "companyIds" | "options"> & { readonly eligible: number; readonly rejected: number; readonly history: number }
   readonly phases: ReadonlyArray<PhaseResult>
   readonly violations: Readonly<Record<string, number>> | undefined
   readonly skipped: ReadonlyArray<string>
@@ -175,7 +175,7 @@ const runSize = async (settings: Settings, phases: ReadonlyArray<"plan" | "apply
     autotask: { seed: settings.seed, processingMs: 0, latency: { fixedMs: settings.latencyMs, jitterMs: 0 } },
     qbo: { faults: { latencyMs: settings.latencyMs, latencyJitterMs: 0 } }
   })
-  const config = await writeBenchConfig(sandbox.realmId, undefined, settings.numbering === "autotask" ? ["  numbering:", "    mode: autotask"] : [])
+  const config = await writeBenchConfig([{ realmId: sandbox.realmId }], undefined, settings.numbering === "autotask" ? ["  numbering:", "    mode: autotask"] : [])
   const results: Array<PhaseResult> = []
   let violations: Record<string, number> | undefined
   try {
@@ -189,7 +189,7 @@ const runSize = async (settings: Settings, phases: ReadonlyArray<"plan" | "apply
     await sandbox.close()
     await Promise.all([meta.dir, config.dir, config.stateDir].map((dir) => rm(dir, { recursive: true, force: true })))
   }
-  const { dir: _dir, eligibleIds, rejectedIds, historyIds, options: _options, ...dataset } = meta
+  const { dir: _dir, eligibleIds, rejectedIds, historyIds, companyIds: _companyIds, options: _options, ...dataset } = meta
   return {
     settings,
     dataset: { ...dataset, eligible: eligibleIds.length, rejected: rejectedIds.length, history: historyIds.length },
@@ -260,7 +260,7 @@ const main = async () => {
   const baseline = await (async () => {
     const dataset = await generateDataset({ invoices: 1, items: 1, companies: 1, codes: 1, history: 0 })
     const sandbox = await startSandbox({ dataDir: dataset.dir })
-    const config = await writeBenchConfig(sandbox.realmId)
+    const config = await writeBenchConfig([{ realmId: sandbox.realmId }])
     try {
       return await runChild(phaseInput("baseline", sandbox, config.dir))
     } finally {

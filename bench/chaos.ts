@@ -3,7 +3,8 @@
  * started here with faults injected in both (5xx, 429, dropped connections, slow responses,
  * QBO responses lost after the commit, QBO transient 6000s, silent Autotask no-op writes),
  * and a seeded variant (bench/chaosVariant.ts: requestid retention down to 0, credit memos,
- * Autotask numbering, e-mail, voids, payments, truncated or garbled bodies and hangs). Then
+ * Autotask numbering, e-mail, voids, payments, truncated or garbled bodies and hangs, one or two
+ * QBO companies with `connections:` routing part of the Autotask companies to the second). Then
  * `atqbo apply --auto-approve` is started as child processes again and again — `--writers N`
  * of them at once, staggered — each maybe SIGKILLed at a random (seeded) moment (a time after
  * its first request, or after its k-th write), until every apply of an attempt exits 0. A
@@ -11,21 +12,27 @@
  * the next scheduled run would find it. Then the invariants (bench/invariants.ts) are checked
  * against both simulators' stores: zero duplicate, zero missing documents, every line's item,
  * quantity, rate and description, totals to the cent, write-backs equal to the DocNumbers,
- * voids and paid dates, no duplicate customers or items, nothing for rejected invoices.
+ * voids and paid dates, no duplicate customers or items, nothing for rejected invoices — with two
+ * QBO companies, each invoice in the company it routes to and in no other.
  *
- * Flags: --rounds N (50) --invoices N (300) --writers N (1) --seed N (1) --max-attempts N (20) --out FILE
+ * Flags: --rounds N (50) --invoices N (300) --writers N (1) --seed N (1) --max-attempts N (20)
+ * --two-companies SHARE (0.3: the share of rounds with two QBO companies) --out FILE
  */
 import { spawn } from "node:child_process"
 import { mkdir, rm, writeFile } from "node:fs/promises"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { Effect } from "effect"
+import { sandboxEnvironment } from "../src/cli/sandbox.ts"
+import { loadConfig } from "../src/config/loadConfig.ts"
+import { ENV_OVERRIDES } from "../src/onboarding/environment.ts"
 import { parseLeaseNote } from "../src/reconcile/leaseNote.ts"
 import { ownerOf } from "../src/reconcile/marker.ts"
 import type { AutotaskSimOptionsInput } from "../src/sandbox/autotask/index.ts"
 import { DEFAULT_QBO_SIM_OPTIONS, type QboSimOptionsInput } from "../src/sandbox/qbo/index.ts"
 import { type Sandbox, startSandbox } from "../src/sandbox/sandbox.ts"
-import { applyVariant, describeVariant, expectationOf, pickVariant, qboOptionsOf, syncLines } from "./chaosVariant.ts"
-import { GENEROUS_LIMITS, writeBenchConfig } from "./config.ts"
+import { applyVariant, describeVariant, expectationOf, pickVariant, qboOptionsOf, syncLines, TWO_COMPANY_SHARE } from "./chaosVariant.ts"
+import { type BenchConfig, GENEROUS_LIMITS, writeBenchConfig } from "./config.ts"
 import { type DatasetMeta, generateDataset, numberFlag, parseFlags } from "./generate.ts"
 import { checkInvariants, countViolations, type Violation } from "./invariants.ts"
 import { seededRandom } from "./random.ts"
@@ -78,6 +85,8 @@ export interface ChaosOptions {
   readonly seed: number
   /** Runs per round before faults are turned off for a final convergence run. */
   readonly maxAttempts: number
+  /** Share of rounds with two QBO companies (seeded per round). */
+  readonly twoCompanies: number
   /** Kills per round at most; the first run of a round is always killed. */
   readonly maxKillsPerRound: number
   /** Chance that a later run of a round is killed too. */
@@ -97,6 +106,7 @@ export const DEFAULT_CHAOS_OPTIONS: ChaosOptions = {
   writers: 1,
   seed: 1,
   maxAttempts: 20,
+  twoCompanies: TWO_COMPANY_SHARE,
   maxKillsPerRound: 4,
   killChance: 0.5,
   autotaskFaults: CHAOS_AUTOTASK_FAULTS,
@@ -126,6 +136,8 @@ export interface RoundResult {
   readonly round: number
   readonly seed: number
   readonly variant: string
+  /** QBO companies (realms) the round booked to: 1 or 2. */
+  readonly qboCompanies: number
   readonly eligible: number
   readonly rejected: number
   readonly runs: ReadonlyArray<RunRecord>
@@ -149,6 +161,8 @@ export interface ChaosSummary {
     readonly waitedForLease: number
     readonly tookOverLease: number
     readonly converged: number
+    /** Rounds with two QBO companies. */
+    readonly twoCompanyRounds: number
     readonly faultsOffRounds: number
     readonly faults: Readonly<Record<string, number>>
     readonly violations: number
@@ -159,23 +173,22 @@ export interface ChaosSummary {
   }
 }
 
-const refreshToken = (sandbox: Sandbox): string => sandbox.qbo.oauth.refreshTokens[sandbox.realmId] ?? ""
-
-/** The environment of a CLI run: the sandbox credentials and endpoint overrides, nothing else. */
-export const cliEnv = (sandbox: Sandbox): Record<string, string> => ({
-  PATH: process.env.PATH ?? "",
-  HOME: process.env.HOME ?? "",
-  CI: "1",
-  AUTOTASK_USERNAME: sandbox.autotask.credentials.username,
-  AUTOTASK_SECRET: sandbox.autotask.credentials.secret,
-  AUTOTASK_INTEGRATION_CODE: sandbox.autotask.credentials.integrationCode,
-  QBO_CLIENT_ID: sandbox.qbo.oauth.clientId,
-  QBO_CLIENT_SECRET: sandbox.qbo.oauth.clientSecret,
-  QBO_REFRESH_TOKEN: refreshToken(sandbox),
-  ATQBO_AUTOTASK_DISCOVERY_URL: sandbox.autotask.discoveryUrl,
-  ATQBO_QBO_API_URL: sandbox.qbo.baseUrl,
-  ATQBO_QBO_TOKEN_URL: sandbox.qbo.tokenUrl
-})
+/**
+ * The environment of a CLI run: what `atqbo sandbox` prints for the round's configuration (the
+ * endpoint overrides and every company's own credentials under the variable names its
+ * connections use), with the token stores in the round's state directory: one store per company
+ * under ATQBO_QBO_TOKEN_STORE, as the sandbox keeps them. Nothing else of this process's.
+ */
+export const cliEnv = async (sandbox: Sandbox, config: BenchConfig): Promise<Record<string, string>> => {
+  const loaded = await Effect.runPromise(loadConfig(config.dir))
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "",
+    CI: "1",
+    ...Object.fromEntries(sandboxEnvironment(sandbox, loaded).map((variable) => [variable.name, variable.value])),
+    [ENV_OVERRIDES.qboTokenStore]: `${join(config.stateDir, "qbo-tokens")}/`
+  }
+}
 
 const requestCount = (sandbox: Sandbox) => sandbox.autotask.requests.length + sandbox.qbo.requests.length
 const writeCount = (sandbox: Sandbox) => sandbox.autotask.writeCount() + sandbox.qbo.writeCount()
@@ -191,7 +204,12 @@ const endedPids = new Set<number>()
  * simulated clock then passes its expiry, as the next scheduled run would find it. Never while
  * the holder lives (that would let two writers write at once, which no real clock does).
  * Checked again and again, not only when a process closes: the simulator may still carry out
- * a request the dead apply had sent.
+ * a request the dead apply had sent. Every QBO company of the round has its own lease note;
+ * they share the simulator's one clock. Applies take the leases in connection-name order and
+ * release them in reverse, so a dead apply holding one also holds the earlier ones, and a live
+ * apply holds none of them while it waits: moving the clock ages only dead applies' leases. (A
+ * dead apply's take that lands late is the exception: a live apply's earlier lease then ages
+ * too, and a third apply taking it over makes that one stop before its next write.)
  */
 const expireDeadLeases = (sandbox: Sandbox, aged: Set<string>): void => {
   for (const realmId of sandbox.qbo.realmIds) {
@@ -205,14 +223,14 @@ const expireDeadLeases = (sandbox: Sandbox, aged: Set<string>): void => {
 }
 
 /** Runs `atqbo apply --auto-approve` once; kills it when the trigger fires. */
-const runApply = (sandbox: Sandbox, configDir: string, trigger: KillTrigger | undefined, options: ChaosOptions): Promise<Omit<RunRecord, "faultsOff">> =>
+const runApply = (sandbox: Sandbox, configDir: string, env: Record<string, string>, trigger: KillTrigger | undefined, options: ChaosOptions): Promise<Omit<RunRecord, "faultsOff">> =>
   new Promise((resolve, reject) => {
     const started = Date.now()
     const writesBefore = writeCount(sandbox)
     const requestsBefore = requestCount(sandbox)
     const child = spawn(process.execPath, [...options.cli, "apply", "--auto-approve", "--config", configDir], {
       cwd: REPO_ROOT,
-      env: cliEnv(sandbox),
+      env,
       stdio: ["ignore", "pipe", "pipe"]
     })
     liveChildren.add(child)
@@ -267,12 +285,13 @@ const runApply = (sandbox: Sandbox, configDir: string, trigger: KillTrigger | un
  * every non-query POST) and one PATCH per write-back (the read-back GET is not a write).
  */
 const remainingWrites = (sandbox: Sandbox, meta: DatasetMeta): number => {
-  const realm = sandbox.qbo.store(sandbox.realmId)
   const owned = new Set<number>()
-  for (const entity of ["Invoice", "CreditMemo"] as const) {
-    for (const doc of realm.list(entity)) {
-      const owner = ownerOf(doc["PrivateNote"] as string | undefined)
-      if (owner !== undefined) owned.add(owner)
+  for (const realmId of sandbox.qbo.realmIds) {
+    for (const entity of ["Invoice", "CreditMemo"] as const) {
+      for (const doc of sandbox.qbo.store(realmId).list(entity)) {
+        const owner = ownerOf(doc["PrivateNote"] as string | undefined)
+        if (owner !== undefined) owned.add(owner)
+      }
     }
   }
   const missing = meta.eligibleIds.filter((id) => !owned.has(id)).length
@@ -325,6 +344,12 @@ const addInto = (total: Record<string, number>, more: Readonly<Record<string, nu
   for (const [key, value] of Object.entries(more)) total[key] = (total[key] ?? 0) + value
 }
 
+/** The dataset holds exactly the round's QBO companies (the variant's split and the loader agree). */
+const assertRealms = (sandbox: Sandbox, realmIds: ReadonlyArray<string>): void => {
+  const have = [...sandbox.qbo.realmIds].sort().join(", ")
+  if (have !== [...realmIds].sort().join(", ")) throw new Error(`the round's QBO companies are ${realmIds.join(", ")}, but the simulator has ${have}`)
+}
+
 export const runRound = async (round: number, options: ChaosOptions): Promise<RoundResult> => {
   const seed = options.seed * 1000 + round
   const random = seededRandom(seed)
@@ -341,16 +366,16 @@ export const runRound = async (round: number, options: ChaosOptions): Promise<Ro
     negativeShare: 0.03,
     seed
   })
-  const variant = pickVariant(random, meta)
+  const variant = pickVariant(random, meta, options.twoCompanies)
   await applyVariant(variant, meta)
   const qbo = qboOptionsOf(variant)
+  // Applies that overlap wait for the leases instead of stopping.
+  const config = await writeBenchConfig(variant.qboCompanies, [GENEROUS_LIMITS, "lease:\n  waitSeconds: 900"], syncLines(variant))
   const sandbox = await startSandbox({
     dataDir: meta.dir,
     autotask: { ...options.autotaskFaults, seed },
     qbo: { ...options.qboFaults, ...qbo, faults: { ...options.qboFaults.faults, ...qbo.faults, seed } }
   })
-  // Applies that overlap wait for the lease instead of stopping.
-  const config = await writeBenchConfig(sandbox.realmId, [GENEROUS_LIMITS, "lease:\n  waitSeconds: 900"], syncLines(variant))
   const runs: Array<RunRecord> = []
   let expectedWorkMs = 3000
   let faultsOff = false
@@ -360,6 +385,8 @@ export const runRound = async (round: number, options: ChaosOptions): Promise<Ro
   const aged = new Set<string>()
   const watchdog = setInterval(() => expireDeadLeases(sandbox, aged), 100)
   try {
+    assertRealms(sandbox, variant.qboCompanies.map((company) => company.realmId))
+    const env = await cliEnv(sandbox, config)
     for (let attempt = 0; !converged; attempt++) {
       if (attempt >= options.maxAttempts && !faultsOff) {
         sandbox.autotask.setOptions(NO_AUTOTASK_FAULTS)
@@ -382,7 +409,7 @@ export const runRound = async (round: number, options: ChaosOptions): Promise<Ro
       })
       const group = await Promise.all(launches.map(async ({ trigger, delayMs }) => {
         if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs))
-        return runApply(sandbox, config.dir, trigger, options)
+        return runApply(sandbox, config.dir, env, trigger, options)
       }))
       // A request the last killed apply sent may land after it closed.
       await new Promise((resolve) => setTimeout(resolve, 300))
@@ -401,6 +428,7 @@ export const runRound = async (round: number, options: ChaosOptions): Promise<Ro
     round,
     seed,
     variant: describeVariant(variant),
+    qboCompanies: variant.qboCompanies.length,
     eligible: meta.eligibleIds.length,
     rejected: meta.rejectedIds.length,
     runs,
@@ -455,6 +483,7 @@ export const runChaos = async (input: Partial<ChaosOptions> = {}): Promise<Chaos
       waitedForLease: rounds.flatMap((round) => round.runs).filter((run) => run.waitedForLease).length,
       tookOverLease: rounds.flatMap((round) => round.runs).filter((run) => run.tookOverLease).length,
       converged: rounds.filter((round) => round.converged).length,
+      twoCompanyRounds: rounds.filter((round) => round.qboCompanies > 1).length,
       faultsOffRounds: rounds.filter((round) => round.faultsOffForFinalRun).length,
       faults,
       violations: allViolations.length,
@@ -472,7 +501,7 @@ export const formatSummary = (summary: ChaosSummary): string => {
     `chaos: ${totals.rounds} rounds × ${summary.options.invoices} invoices, ${summary.options.writers} writer${summary.options.writers === 1 ? "" : "s"} at a time, in ${(totals.durationMs / 1000).toFixed(0)} s`,
     `runs: ${totals.runs} (${Object.entries(totals.exits).map(([exit, count]) => `${exit === "killed" ? "SIGKILLed" : exit === "timeout" ? "timed out" : `exit ${exit}`}: ${count}`).join(", ")})`,
     `kills: ${totals.kills}; runs that waited for another apply's lease: ${totals.waitedForLease}; that took over a killed apply's: ${totals.tookOverLease}`,
-    `rounds converged: ${totals.converged}/${totals.rounds}; rounds that needed faults off for the final run: ${totals.faultsOffRounds}`,
+    `rounds converged: ${totals.converged}/${totals.rounds}; with two QBO companies: ${totals.twoCompanyRounds}; rounds that needed faults off for the final run: ${totals.faultsOffRounds}`,
     ...(Object.keys(totals.failureReasons).length > 0
       ? ["runs that exited 1 (not killed), by first failure:", ...Object.entries(totals.failureReasons).sort(([, a], [, b]) => b - a).map(([reason, count]) => `  ${String(count).padStart(4)} × ${reason}`)]
       : []),
@@ -495,7 +524,8 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
     invoices: numberFlag(flags, "invoices", DEFAULT_CHAOS_OPTIONS.invoices),
     writers: numberFlag(flags, "writers", DEFAULT_CHAOS_OPTIONS.writers),
     seed: numberFlag(flags, "seed", DEFAULT_CHAOS_OPTIONS.seed),
-    maxAttempts: numberFlag(flags, "max-attempts", DEFAULT_CHAOS_OPTIONS.maxAttempts)
+    maxAttempts: numberFlag(flags, "max-attempts", DEFAULT_CHAOS_OPTIONS.maxAttempts),
+    twoCompanies: numberFlag(flags, "two-companies", DEFAULT_CHAOS_OPTIONS.twoCompanies)
   })
   process.stdout.write(`\n${formatSummary(summary)}\n`)
   const out = flags.get("out")

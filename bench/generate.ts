@@ -68,6 +68,8 @@ export interface DatasetMeta {
   readonly rejectedIds: ReadonlyArray<number>
   /** Synced invoices older than the window. */
   readonly historyIds: ReadonlyArray<number>
+  /** Every Autotask company (ids), for routing them to QBO companies. */
+  readonly companyIds: ReadonlyArray<number>
   readonly windowBillingItems: number
   /** Distinct companies / billing codes / payment terms the window invoices use. */
   readonly windowCompanies: number
@@ -350,6 +352,7 @@ export const generateDataset = async (input: Partial<GenerateOptions> = {}): Pro
     eligibleIds,
     rejectedIds,
     historyIds,
+    companyIds: companies.map((company) => company.id),
     windowBillingItems: options.items,
     windowCompanies: windowCompanies.size,
     windowCodes: windowCodes.size,
@@ -402,6 +405,6 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
     seed: numberFlag(flags, "seed", DEFAULT_GENERATE_OPTIONS.seed),
     ...(typeof out === "string" ? { dir: out } : {})
   })
-  const { eligibleIds, rejectedIds, historyIds, ...summary } = meta
+  const { eligibleIds, rejectedIds, historyIds, companyIds: _companyIds, ...summary } = meta
   console.log(JSON.stringify({ ...summary, eligible: eligibleIds.length, rejected: rejectedIds.length, history: historyIds.length }, null, 2))
 }
