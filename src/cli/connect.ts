@@ -21,7 +21,7 @@ import { apiBaseUrlFor } from "../qbo/auth/endpoints.ts"
 import { readTokenStore } from "../qbo/auth/tokenStore.ts"
 import type { QboReader, QboWriter } from "../qbo/QboClient.ts"
 import { layerQboClient, layerQboLive, layerQboReader, layerQboReaderLive } from "../qbo/QboClientLive.ts"
-import { QboCompanies } from "../reconcile/companies.ts"
+import { noClient, QboReaders, QboWriters } from "../reconcile/companies.ts"
 import type { Sandbox } from "../sandbox/sandbox.ts"
 
 export interface Target {
@@ -102,17 +102,17 @@ const qboSandbox = (sandbox: Sandbox, realmId: string, write: boolean, tuning: C
 
 /**
  * Client layers pointed at running simulators, with their sandbox credentials (one company):
- * its QBO client directly and as the implicit target's in `QboCompanies`.
+ * its QBO client directly and as the implicit target's in `QboReaders` (and `QboWriters`).
  */
-export function layersForSandbox(sandbox: Sandbox, write: true, tuning?: ClientTuning): Layer.Layer<Writers | QboCompanies>
-export function layersForSandbox(sandbox: Sandbox, write: false, tuning?: ClientTuning): Layer.Layer<Readers | QboCompanies>
-export function layersForSandbox(sandbox: Sandbox, write: boolean, tuning: ClientTuning = {}): Layer.Layer<Writers | QboCompanies> | Layer.Layer<Readers | QboCompanies> {
+export function layersForSandbox(sandbox: Sandbox, write: true, tuning?: ClientTuning): Layer.Layer<Writers | QboReaders | QboWriters>
+export function layersForSandbox(sandbox: Sandbox, write: false, tuning?: ClientTuning): Layer.Layer<Readers | QboReaders>
+export function layersForSandbox(sandbox: Sandbox, write: boolean, tuning: ClientTuning = {}): Layer.Layer<Writers | QboReaders | QboWriters> | Layer.Layer<Readers | QboReaders> {
   const qbo = Layer.effectContext(Effect.gen(function*() {
     const context = yield* Layer.build(qboSandbox(sandbox, sandbox.realmId, write, tuning) as Layer.Layer<QboReader>)
     const companies = yield* companiesOf([{ name: undefined, layer: Layer.succeedContext(context) }], write)
-    return Context.add(context, QboCompanies, companies)
+    return Context.merge(context, companies as Context.Context<QboReaders | QboWriters>)
   }))
-  return Layer.merge(autotaskSandbox(sandbox, write, tuning), qbo) as Layer.Layer<Writers | QboCompanies>
+  return Layer.merge(autotaskSandbox(sandbox, write, tuning), qbo) as Layer.Layer<Writers | QboReaders | QboWriters>
 }
 
 /** The config a sandbox run uses: the sandbox's companies, and nobody to notify. */
@@ -241,23 +241,14 @@ const companiesOf = (qbo: Clients["qbo"], write: boolean) =>
   Effect.gen(function*() {
     const built = new Map<string | undefined, Context.Context<QboReader | QboWriter> | Context.Context<QboReader>>()
     for (const company of qbo) built.set(company.name, yield* Layer.build(company.layer as Layer.Layer<QboReader>))
-    const contextOf = (name: string | undefined) => {
-      const context = built.get(name)
-      if (!context) throw new Error(`no QBO client for connection ${String(name)}`)
-      return context
-    }
-    return QboCompanies.of({
-      reader: (name) => Layer.succeedContext(contextOf(name) as Context.Context<QboReader>),
-      writer: (name) =>
-        write
-          ? Layer.succeedContext(contextOf(name) as Context.Context<QboReader | QboWriter>)
-          : Layer.effectContext(Effect.die("plan mode has no QBO writer"))
-    })
+    const contextOf = (name: string | undefined) => built.get(name) ?? noClient(name)
+    const readers = Context.make(QboReaders, { get: contextOf })
+    return write ? Context.add(readers, QboWriters, { get: (name) => contextOf(name) as Context.Context<QboReader | QboWriter> }) : readers
   })
 
 /**
- * Runs `use` with the Autotask client and every QBO company's client (`QboCompanies`), each
- * built once. Without `write` there are no writers: asking for one dies, so `plan` cannot write.
+ * Runs `use` with the Autotask client and every QBO company's client (`QboReaders`, and with
+ * `write` `QboWriters`), each built once.
  */
 const withCompanies = <A, E, R>(config: Config, target: Target, write: boolean, use: (config: Config) => Effect.Effect<A, E, R>) =>
   Effect.scoped(
@@ -265,15 +256,15 @@ const withCompanies = <A, E, R>(config: Config, target: Target, write: boolean, 
       const clients = yield* clientsFor(config, target, write)
       const companies = yield* companiesOf(clients.qbo, write)
       const autotask = yield* Layer.build(clients.autotask as Layer.Layer<AutotaskReader>)
-      const provided = Layer.merge(Layer.succeedContext(autotask), Layer.succeed(QboCompanies, companies))
+      const provided = Layer.succeedContext(Context.merge(autotask, companies))
       return yield* (use(clients.config).pipe(Effect.provide(provided)) as Effect.Effect<A, E>)
     })
   )
 
 /** `plan`: the Autotask reader and every company's QBO reader. */
-export const withCompanyReaders = <A, E>(config: Config, target: Target, use: (config: Config) => Effect.Effect<A, E, AutotaskReader | QboCompanies>) =>
+export const withCompanyReaders = <A, E>(config: Config, target: Target, use: (config: Config) => Effect.Effect<A, E, AutotaskReader | QboReaders>) =>
   withCompanies(config, target, false, use)
 
 /** `apply`: the Autotask reader and writer and every company's QBO reader and writer. */
-export const withCompanyWriters = <A, E>(config: Config, target: Target, use: (config: Config) => Effect.Effect<A, E, AutotaskReader | AutotaskWriter | QboCompanies>) =>
+export const withCompanyWriters = <A, E>(config: Config, target: Target, use: (config: Config) => Effect.Effect<A, E, AutotaskReader | AutotaskWriter | QboReaders | QboWriters>) =>
   withCompanies(config, target, true, use)

@@ -5,7 +5,7 @@
 import { Console, Effect } from "effect"
 import { AutotaskWriter } from "../autotask/AutotaskClient.ts"
 import type { Config } from "../config/types.ts"
-import { QboCompanies } from "../reconcile/companies.ts"
+import { QboWriters } from "../reconcile/companies.ts"
 import { forceUnlock, LeaseNotFound } from "../reconcile/lease.ts"
 import { holdLeases, type LeasedCompany, leaseHolder } from "../reconcile/leases.ts"
 
@@ -30,17 +30,17 @@ export const underLease = <A, E, R>(config: Config, only: string | undefined, ru
       for (const lease of held.leases) {
         if (lease.tookOver) yield* Console.error(`warning: took over the expired ${lease.tookOver} for ${lease.label}`)
       }
-      return yield* use.pipe(Effect.provideService(QboCompanies, held.companies), Effect.provideService(AutotaskWriter, held.autotask))
+      return yield* use.pipe(Effect.provideService(QboWriters, held.writers), Effect.provideService(AutotaskWriter, held.autotask))
     })
   )
 
 /** `--force-unlock LEASE_ID`: frees that lease in whichever company holds it, and says whose it was. */
 export const breakLease = Effect.fn("breakLease")(function*(config: Config, only: string | undefined, leaseId: string, runId: string) {
-  const companies = yield* QboCompanies
+  const writers = yield* QboWriters
   const misses: Array<string> = []
   for (const company of leasedCompanies(config, only)) {
     const broken = yield* forceUnlock(leaseId, company.label, leaseHolder(runId)).pipe(
-      Effect.provide(companies.writer(company.name)),
+      Effect.provideContext(writers.get(company.name)),
       Effect.catchTag("LeaseNotFound", (error) => Effect.sync(() => misses.push(error.message)).pipe(Effect.as(undefined)))
     )
     if (broken !== undefined) {

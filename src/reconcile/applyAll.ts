@@ -8,15 +8,15 @@ import { Effect } from "effect"
 import type { Plan } from "../domain/plan.ts"
 import { type ActionOutcome, countOutcomes, inPlanOrder } from "../domain/report.ts"
 import { applyPlan } from "./apply.ts"
-import { QboCompanies } from "./companies.ts"
+import { QboWriters } from "./companies.ts"
 import { partsOf, unroutedActions } from "./connections.ts"
 import { Journal } from "./journal.ts"
 
 export const applyAll = Effect.fn("applyAll")(function*(plan: Plan, options: { readonly runId: string }) {
-  const companies = yield* QboCompanies
+  const writers = yield* QboWriters
   const journal = yield* Journal
   const reports = yield* Effect.forEach(partsOf(plan), (part) =>
-    applyPlan(part.plan, options).pipe(Effect.provide(companies.writer(part.name))), { concurrency: "unbounded" })
+    applyPlan(part.plan, options).pipe(Effect.provideContext(writers.get(part.name))), { concurrency: "unbounded" })
   const unrouted: Array<ActionOutcome> = []
   for (const action of unroutedActions(plan)) {
     const outcome: ActionOutcome = {

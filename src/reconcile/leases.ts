@@ -5,12 +5,12 @@
  * of the run goes through these writers, so no write path can forget the check.
  */
 import { hostname } from "node:os"
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect } from "effect"
 import { AutotaskError, AutotaskWriter, type AutotaskWriterService } from "../autotask/AutotaskClient.ts"
 import { leaseLostError, stoppedError } from "../qbo/errors.ts"
 import { type QboReader, QboWriter, type QboWriterService } from "../qbo/QboClient.ts"
 import { ApplyStop } from "./applyStop.ts"
-import { QboCompanies } from "./companies.ts"
+import { QboWriters } from "./companies.ts"
 import { type HeldLease, holdLease, type LeaseLost, type LeaseOptions } from "./lease.ts"
 import type { LeaseHolder } from "./leaseNote.ts"
 
@@ -69,7 +69,7 @@ export interface LeasedCompany {
 }
 
 export interface HeldLeases {
-  readonly companies: Context.Service.Shape<typeof QboCompanies>
+  readonly writers: Context.Service.Shape<typeof QboWriters>
   readonly autotask: AutotaskWriterService
   readonly leases: ReadonlyArray<HeldLease & { readonly label: string }>
 }
@@ -79,23 +79,22 @@ export interface HeldLeases {
  * cannot each hold one and wait for the other) for the scope, and returns the run's writers.
  */
 export const holdLeases = Effect.fn("holdLeases")(function*(companies: ReadonlyArray<LeasedCompany>, options: Omit<LeaseOptions, "label">) {
-  const qbo = yield* QboCompanies
+  const qbo = yield* QboWriters
   const autotask = yield* AutotaskWriter
   const held = new Map<string | undefined, { readonly context: Context.Context<QboReader | QboWriter>; readonly lease: HeldLease; readonly label: string }>()
   const ordered = [...companies].sort((a, b) => (a.name ?? "").localeCompare(b.name ?? ""))
   for (const company of ordered) {
-    const context = yield* Layer.build(qbo.writer(company.name))
+    const context = qbo.get(company.name)
     const lease = yield* holdLease({ ...options, label: company.label }).pipe(Effect.provideContext(context))
     held.set(company.name, { context, lease, label: company.label })
   }
   const checkAll = Effect.forEach([...held.values()], ({ lease }) => lease.check, { discard: true })
   return {
-    companies: QboCompanies.of({
-      reader: qbo.reader,
-      writer: (name) => {
+    writers: QboWriters.of({
+      get: (name) => {
         const entry = held.get(name)
-        if (!entry) return Layer.effectContext(Effect.die(`apply holds no lease for connection ${String(name)}`))
-        return Layer.succeedContext(Context.add(entry.context, QboWriter, guardQboWriter(Context.get(entry.context, QboWriter), entry.lease.check)))
+        if (!entry) throw new Error(`apply holds no lease for connection ${String(name)}`)
+        return Context.add(entry.context, QboWriter, guardQboWriter(Context.get(entry.context, QboWriter), entry.lease.check))
       }
     }),
     autotask: guardAutotaskWriter(autotask, checkAll),

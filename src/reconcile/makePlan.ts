@@ -2,7 +2,7 @@
 import { Clock, Data, Effect } from "effect"
 import type { Config } from "../config/types.ts"
 import { configChecksum } from "../domain/checksum.ts"
-import { QboCompanies } from "./companies.ts"
+import { QboReaders } from "./companies.ts"
 import { combinePlans } from "./connections.ts"
 import { ownerOf } from "./marker.ts"
 import { observe, windowFor, type WindowRequest } from "./observe.ts"
@@ -32,7 +32,7 @@ const checkOnly = (config: Config, only: string | undefined) => {
  */
 export const makePlan = Effect.fn("makePlan")(function*(config: Config, request: WindowRequest, toolVersion: string, only?: string) {
   yield* checkOnly(config, only)
-  const companies = yield* QboCompanies
+  const readers = yield* QboReaders
   const progress = yield* Progress
   const targets = targetsOf(config)
   // The implicit target takes every invoice: its observe reads them itself, beside QBO's lists.
@@ -43,7 +43,7 @@ export const makePlan = Effect.fn("makePlan")(function*(config: Config, request:
 
   const snapshots = yield* Effect.forEach(targets, (target) =>
     observe(target.config, request, target.name === undefined ? undefined : routed?.preread.get(target.name)).pipe(
-      Effect.provide(companies.reader(target.name)),
+      Effect.provideContext(readers.get(target.name)),
       Effect.map((snapshot): readonly [string | undefined, Snapshot] => [target.name, snapshot])
     ), { concurrency: "unbounded" })
 
