@@ -28,7 +28,7 @@ import { renderReportText } from "../render/report.ts"
 import { terminalFor } from "../render/terminal.ts"
 import { renderText } from "../render/text.ts"
 import { configFlag, InvalidInput, loadConfig, planningFlags, scopeFlagsGiven, windowRequest } from "./common.ts"
-import { withCompanyWriters } from "./connect.ts"
+import { withWriters } from "./connect.ts"
 import { breakLease, underLease } from "./lease.ts"
 import { noteSignal, setExitCode } from "./exitCode.ts"
 import { takeSignals } from "./signals.ts"
@@ -128,7 +128,7 @@ const applyWith = Effect.fnUntraced(function*(flags: ApplyFlags, config: Config,
   const only = Option.getOrUndefined(flags.connection) ??
     (saved?.connections?.length === 1 && config.connections.length > 1 ? saved.connections[0]!.name : undefined)
   // Everything from the first read to the last write happens under the companies' leases.
-  yield* withCompanyWriters(config, { sandbox: flags.sandbox, data: flags.data }, (connected) =>
+  yield* withWriters(config, { sandbox: flags.sandbox, data: flags.data }, (connected) =>
     underLease(connected, only, runId, Effect.gen(function*() {
       const plan: Plan = yield* makePlan(connected, request, VERSION, only)
       if (saved) yield* checkSaved(saved, plan, file!)
@@ -181,7 +181,7 @@ export const applyCommand = Command.make(
     const runId = randomUUID().slice(0, 8)
     if (Option.isSome(flags.forceUnlock)) {
       const leaseId = flags.forceUnlock.value
-      return yield* withCompanyWriters(config, { sandbox: flags.sandbox, data: flags.data }, (connected) =>
+      return yield* withWriters(config, { sandbox: flags.sandbox, data: flags.data }, (connected) =>
         breakLease(connected, Option.getOrUndefined(flags.connection), leaseId, runId))
     }
     // From here on, a failure before the first write (credentials, a stale or edited plan, a

@@ -1,8 +1,8 @@
 /**
  * Wires the API clients for a command: live (credentials from the environment variables the
  * config names) or `--sandbox` (both simulators in-process with the demo data). `plan` gets
- * readers only; `apply` gets readers and writers. With several QBO companies (atqbo.yaml
- * `connections`) there is one QBO client per company and one shared Autotask client.
+ * readers only; `apply` gets readers and writers. There is one QBO client per company (one,
+ * or one per atqbo.yaml `connection`), offered by connection name, and one Autotask client.
  *
  * Overrides for running against a separately started `atqbo sandbox` (or any test double):
  * ATQBO_AUTOTASK_DISCOVERY_URL, ATQBO_QBO_API_URL, ATQBO_QBO_TOKEN_URL, ATQBO_QBO_TOKEN_STORE (a file,
@@ -21,7 +21,7 @@ import { apiBaseUrlFor } from "../qbo/auth/endpoints.ts"
 import { readTokenStore } from "../qbo/auth/tokenStore.ts"
 import type { QboReader, QboWriter } from "../qbo/QboClient.ts"
 import { layerQboClient, layerQboLive, layerQboReader, layerQboReaderLive } from "../qbo/QboClientLive.ts"
-import { noClient, QboReaders, QboWriters } from "../reconcile/companies.ts"
+import { type ClientOf, companiesLayer, QboReaders, type QboWriters, readersContext, writersContext } from "../reconcile/companies.ts"
 import type { Sandbox } from "../sandbox/sandbox.ts"
 
 export interface Target {
@@ -39,6 +39,17 @@ export interface ClientTuning {
   readonly retry?: { readonly baseDelayMs?: number; readonly maxDelayMs?: number; readonly maxAttempts?: number; readonly throttleWaitMs?: number }
 }
 
+/**
+ * One API's client in either mode. Layers are descriptions: only the mode the command asks for
+ * is built, so both can be described without choosing (and without casting a union back).
+ */
+interface Modes<Reader, Writer> {
+  readonly read: Layer.Layer<Reader>
+  readonly write: Layer.Layer<Writer>
+}
+type AutotaskClients = Modes<AutotaskReader, AutotaskReader | AutotaskWriter>
+type QboClients = Modes<QboReader, QboReader | QboWriter>
+
 const env = (name: string): string | undefined => {
   const value = process.env[name]?.trim()
   return value === "" ? undefined : value
@@ -47,7 +58,7 @@ const env = (name: string): string | undefined => {
 // ---------------------------------------------------------------------------------------------
 // Layers for one API
 
-const autotaskLive = (config: Config, write: boolean) =>
+const autotaskLive = (config: Config) =>
   Effect.gen(function*() {
     const credentials = yield* autotaskCredentialsFromEnv(config.autotask)
     const discoveryOverride = env("ATQBO_AUTOTASK_DISCOVERY_URL")
@@ -56,7 +67,7 @@ const autotaskLive = (config: Config, write: boolean) =>
       discoveryUrl: discoveryOverride ?? config.autotask.discoveryUrl,
       ...(config.autotask.zoneUrl && !discoveryOverride ? { zoneUrl: config.autotask.zoneUrl } : {})
     }
-    return write ? AutotaskClientLive.layer(options) : AutotaskClientLive.readerLayer(options)
+    return { read: AutotaskClientLive.readerLayer(options), write: AutotaskClientLive.layer(options) } satisfies AutotaskClients
   })
 
 /** The QBO company: `realmId`, else its variable, else the company `atqbo auth qbo` stored. */
@@ -71,7 +82,7 @@ const resolveRealm = (qbo: QboConnection, label: string) =>
     })
   })
 
-const qboLive = (qbo: QboConnection, realmId: string, write: boolean): Layer.Layer<QboReader | QboWriter> | Layer.Layer<QboReader> => {
+const qboLive = (qbo: QboConnection, realmId: string): QboClients => {
   const options = { realmId, apiBaseUrl: env("ATQBO_QBO_API_URL") ?? apiBaseUrlFor(qbo.environment), minorVersion: qbo.minorVersion }
   const tokenUrl = env("ATQBO_QBO_TOKEN_URL")
   const auth = {
@@ -81,38 +92,38 @@ const qboLive = (qbo: QboConnection, realmId: string, write: boolean): Layer.Lay
     refreshTokenEnv: qbo.refreshTokenEnv,
     ...(tokenUrl ? { tokenUrl } : {})
   }
-  return write ? layerQboLive(options, auth) : layerQboReaderLive(options, auth)
+  return { read: layerQboReaderLive(options, auth), write: layerQboLive(options, auth) }
 }
 
-const autotaskSandbox = (sandbox: Sandbox, write: boolean, tuning: ClientTuning) => {
+const autotaskSandbox = (sandbox: Sandbox, tuning: ClientTuning): AutotaskClients => {
   const { username, secret, integrationCode } = sandbox.autotask.credentials
   const options = {
     credentials: { username, secret: Redacted.make(secret), integrationCode: Redacted.make(integrationCode), impersonationResourceId: undefined },
     discoveryUrl: sandbox.autotask.discoveryUrl,
     ...(tuning.retry ? { retry: { baseDelayMs: 500, maxDelayMs: 30_000, maxAttempts: 6, ...tuning.retry } } : {})
   }
-  return write ? AutotaskClientLive.layer(options) : AutotaskClientLive.readerLayer(options)
+  return { read: AutotaskClientLive.readerLayer(options), write: AutotaskClientLive.layer(options) }
 }
 
-const qboSandbox = (sandbox: Sandbox, realmId: string, write: boolean, tuning: ClientTuning) => {
+const qboSandbox = (sandbox: Sandbox, realmId: string, tuning: ClientTuning): QboClients => {
   const options = { realmId, apiBaseUrl: sandbox.qbo.baseUrl, ...(tuning.retry ? { retry: tuning.retry } : {}) }
   const deps = Layer.merge(layerQboAuthStatic(realmId, sandbox.qbo.issueAccessToken(realmId)), NodeHttpClient.layerUndici)
-  return write ? layerQboClient(options).pipe(Layer.provide(deps)) : layerQboReader(options).pipe(Layer.provide(deps))
+  return { read: layerQboReader(options).pipe(Layer.provide(deps)), write: layerQboClient(options).pipe(Layer.provide(deps)) }
 }
 
-/**
- * Client layers pointed at running simulators, with their sandbox credentials (one company):
- * its QBO client directly and as the implicit target's in `QboReaders` (and `QboWriters`).
- */
+/** One company's QBO client both directly and as the implicit target's (tests and the bench call apply directly). */
+const aloneLayer = <S, K>(layer: Layer.Layer<S>, services: (get: ClientOf<S>) => Context.Context<K>): Layer.Layer<S | K> =>
+  Layer.effectContext(Effect.map(Layer.build(layer), (context) => Context.merge(context, services(() => context))))
+
+/** Client layers pointed at running simulators, with their sandbox credentials (one company). */
 export function layersForSandbox(sandbox: Sandbox, write: true, tuning?: ClientTuning): Layer.Layer<Writers | QboReaders | QboWriters>
 export function layersForSandbox(sandbox: Sandbox, write: false, tuning?: ClientTuning): Layer.Layer<Readers | QboReaders>
 export function layersForSandbox(sandbox: Sandbox, write: boolean, tuning: ClientTuning = {}): Layer.Layer<Writers | QboReaders | QboWriters> | Layer.Layer<Readers | QboReaders> {
-  const qbo = Layer.effectContext(Effect.gen(function*() {
-    const context = yield* Layer.build(qboSandbox(sandbox, sandbox.realmId, write, tuning) as Layer.Layer<QboReader>)
-    const companies = yield* companiesOf([{ name: undefined, layer: Layer.succeedContext(context) }], write)
-    return Context.merge(context, companies as Context.Context<QboReaders | QboWriters>)
-  }))
-  return Layer.merge(autotaskSandbox(sandbox, write, tuning), qbo) as Layer.Layer<Writers | QboReaders | QboWriters>
+  const autotask = autotaskSandbox(sandbox, tuning)
+  const qbo = qboSandbox(sandbox, sandbox.realmId, tuning)
+  return write
+    ? Layer.merge(autotask.write, aloneLayer(qbo.write, writersContext))
+    : Layer.merge(autotask.read, aloneLayer(qbo.read, readersContext))
 }
 
 /** The config a sandbox run uses: the sandbox's companies, and nobody to notify. */
@@ -128,10 +139,18 @@ export const sandboxConfig = (config: Config, sandbox: Sandbox): Config => ({
 interface Clients {
   /** The config with what the connection decided (realm ids; the sandbox's companies). */
   readonly config: Config
-  readonly autotask: Layer.Layer<AutotaskReader | AutotaskWriter> | Layer.Layer<AutotaskReader>
-  /** One QBO client per company: `undefined` names the single company. */
-  readonly qbo: ReadonlyArray<{ readonly name: string | undefined; readonly layer: Layer.Layer<QboReader | QboWriter> | Layer.Layer<QboReader> }>
+  readonly autotask: AutotaskClients
+  /** One QBO client per company: `undefined` names the implicit target of a single-company config. */
+  readonly qbo: ReadonlyArray<{ readonly name: string | undefined; readonly clients: QboClients }>
 }
+
+/** `plan`'s clients: the Autotask reader and every company's QBO reader. */
+const readersLayer = (clients: Clients): Layer.Layer<AutotaskReader | QboReaders> =>
+  Layer.merge(clients.autotask.read, companiesLayer(clients.qbo.map((company) => ({ name: company.name, layer: company.clients.read })), readersContext))
+
+/** `apply`'s clients: the Autotask reader and writer, and every company's QBO reader and writer. */
+const writersLayer = (clients: Clients): Layer.Layer<AutotaskReader | AutotaskWriter | QboReaders | QboWriters> =>
+  Layer.merge(clients.autotask.write, companiesLayer(clients.qbo.map((company) => ({ name: company.name, layer: company.clients.write })), writersContext))
 
 const startedSandbox = (data: Option.Option<string>) =>
   Effect.acquireRelease(
@@ -157,14 +176,14 @@ const checkDataset = (data: Option.Option<string>) =>
     }
   })
 
-const sandboxClients = (config: Config, data: Option.Option<string>, write: boolean) =>
+const sandboxClients = (config: Config, data: Option.Option<string>) =>
   Effect.gen(function*() {
     yield* checkDataset(data)
     const sandbox = yield* startedSandbox(data)
     const base = sandboxConfig(config, sandbox)
-    const autotask = autotaskSandbox(sandbox, write, {})
+    const autotask = autotaskSandbox(sandbox, {})
     if (config.connections.length === 0) {
-      return { config: base, autotask, qbo: [{ name: undefined, layer: qboSandbox(sandbox, sandbox.realmId, write, {}) }] } satisfies Clients
+      return { config: base, autotask, qbo: [{ name: undefined, clients: qboSandbox(sandbox, sandbox.realmId, {}) }] } satisfies Clients
     }
     const missing = config.connections.filter((connection) => !connection.config.qbo.realmId || !sandbox.qbo.realmIds.includes(connection.config.qbo.realmId))
     if (missing.length > 0) {
@@ -176,16 +195,16 @@ const sandboxClients = (config: Config, data: Option.Option<string>, write: bool
     return {
       config: { ...base, connections },
       autotask,
-      qbo: connections.map((connection) => ({ name: connection.name, layer: qboSandbox(sandbox, connection.config.qbo.realmId!, write, {}) }))
+      qbo: connections.map((connection) => ({ name: connection.name, clients: qboSandbox(sandbox, connection.config.qbo.realmId!, {}) }))
     } satisfies Clients
   })
 
-const liveClients = (config: Config, write: boolean) =>
+const liveClients = (config: Config) =>
   Effect.gen(function*() {
-    const autotask = yield* autotaskLive(config, write)
+    const autotask = yield* autotaskLive(config)
     if (config.connections.length === 0) {
       const realmId = yield* resolveRealm(config.qbo, "this configuration")
-      return { config: { ...config, qbo: { ...config.qbo, realmId } }, autotask, qbo: [{ name: undefined, layer: qboLive(config.qbo, realmId, write) }] } satisfies Clients
+      return { config: { ...config, qbo: { ...config.qbo, realmId } }, autotask, qbo: [{ name: undefined, clients: qboLive(config.qbo, realmId) }] } satisfies Clients
     }
     const connections = yield* Effect.forEach(config.connections, (connection) =>
       resolveRealm(connection.config.qbo, `connection ${connection.name}`).pipe(
@@ -194,77 +213,46 @@ const liveClients = (config: Config, write: boolean) =>
     return {
       config: { ...config, connections },
       autotask,
-      qbo: connections.map((connection) => ({ name: connection.name, layer: qboLive(connection.config.qbo, connection.config.qbo.realmId, write) }))
+      qbo: connections.map((connection) => ({ name: connection.name, clients: qboLive(connection.config.qbo, connection.config.qbo.realmId) }))
     } satisfies Clients
   })
 
-const clientsFor = (config: Config, target: Target, write: boolean) =>
+const clientsFor = (config: Config, target: Target) =>
   target.sandbox
-    ? sandboxClients(config, target.data, write)
+    ? sandboxClients(config, target.data)
     : Option.isSome(target.data)
     ? Effect.fail(new ConnectError({ message: `--data ${target.data.value} works only with --sandbox (it is the simulators' dataset); add --sandbox, or drop --data` }))
-    : liveClients(config, write)
+    : liveClients(config)
 
-const single = (clients: Clients) =>
-  Effect.gen(function*() {
-    const only = clients.qbo[0]
-    if (clients.qbo.length !== 1 || only === undefined) {
-      return yield* new ConnectError({ message: "this command works on one QBO company; it does not support atqbo.yaml `connections` yet" })
-    }
-    return only.layer
-  })
-
-/** Runs `use` with Autotask and QBO readers of a single company (doctor, import). */
-export const withReaders = <A, E>(config: Config, target: Target, use: (config: Config) => Effect.Effect<A, E, Readers>) =>
+/** Runs `use` with the clients `layerOf` picks, each built once; the sandbox, if any, lives as long. */
+const withClients = <A, E, S>(config: Config, target: Target, layerOf: (clients: Clients) => Layer.Layer<S>, use: (config: Config) => Effect.Effect<A, E, S>) =>
   Effect.scoped(
     Effect.gen(function*() {
-      const clients = yield* clientsFor(config, target, false)
-      const qbo = yield* single(clients)
-      return yield* use(clients.config).pipe(Effect.provide(Layer.merge(clients.autotask as Layer.Layer<AutotaskReader>, qbo as Layer.Layer<QboReader>)))
+      const clients = yield* clientsFor(config, target)
+      return yield* use(clients.config).pipe(Effect.provide(layerOf(clients)))
     })
   )
 
-/** Runs `use` with readers and writers of a single company. */
-export const withWriters = <A, E>(config: Config, target: Target, use: (config: Config) => Effect.Effect<A, E, Writers>) =>
-  Effect.scoped(
-    Effect.gen(function*() {
-      const clients = yield* clientsFor(config, target, true)
-      const qbo = yield* single(clients)
-      return yield* use(clients.config).pipe(
-        Effect.provide(Layer.merge(clients.autotask as Layer.Layer<AutotaskReader | AutotaskWriter>, qbo as Layer.Layer<QboReader | QboWriter>))
-      )
-    })
-  )
-
-/** Builds every company's QBO client once, offered by connection name. */
-const companiesOf = (qbo: Clients["qbo"], write: boolean) =>
-  Effect.gen(function*() {
-    const built = new Map<string | undefined, Context.Context<QboReader | QboWriter> | Context.Context<QboReader>>()
-    for (const company of qbo) built.set(company.name, yield* Layer.build(company.layer as Layer.Layer<QboReader>))
-    const contextOf = (name: string | undefined) => built.get(name) ?? noClient(name)
-    const readers = Context.make(QboReaders, { get: contextOf })
-    return write ? Context.add(readers, QboWriters, { get: (name) => contextOf(name) as Context.Context<QboReader | QboWriter> }) : readers
-  })
-
-/**
- * Runs `use` with the Autotask client and every QBO company's client (`QboReaders`, and with
- * `write` `QboWriters`), each built once.
- */
-const withCompanies = <A, E, R>(config: Config, target: Target, write: boolean, use: (config: Config) => Effect.Effect<A, E, R>) =>
-  Effect.scoped(
-    Effect.gen(function*() {
-      const clients = yield* clientsFor(config, target, write)
-      const companies = yield* companiesOf(clients.qbo, write)
-      const autotask = yield* Layer.build(clients.autotask as Layer.Layer<AutotaskReader>)
-      const provided = Layer.succeedContext(Context.merge(autotask, companies))
-      return yield* (use(clients.config).pipe(Effect.provide(provided)) as Effect.Effect<A, E>)
-    })
-  )
-
-/** `plan`: the Autotask reader and every company's QBO reader. */
-export const withCompanyReaders = <A, E>(config: Config, target: Target, use: (config: Config) => Effect.Effect<A, E, AutotaskReader | QboReaders>) =>
-  withCompanies(config, target, false, use)
+/** `plan`: the Autotask reader and every company's QBO reader, so it cannot write. */
+export const withReaders = <A, E>(config: Config, target: Target, use: (config: Config) => Effect.Effect<A, E, AutotaskReader | QboReaders>) =>
+  withClients(config, target, readersLayer, use)
 
 /** `apply`: the Autotask reader and writer and every company's QBO reader and writer. */
-export const withCompanyWriters = <A, E>(config: Config, target: Target, use: (config: Config) => Effect.Effect<A, E, AutotaskReader | AutotaskWriter | QboReaders | QboWriters>) =>
-  withCompanies(config, target, true, use)
+export const withWriters = <A, E>(config: Config, target: Target, use: (config: Config) => Effect.Effect<A, E, AutotaskReader | AutotaskWriter | QboReaders | QboWriters>) =>
+  withClients(config, target, writersLayer, use)
+
+/**
+ * `doctor` and `import` work on one QBO company: its reader, as `QboReader`. A configuration
+ * with `connections` is refused before anything is connected.
+ */
+export const withOneCompany = <A, E>(config: Config, target: Target, use: (config: Config) => Effect.Effect<A, E, Readers>) =>
+  Effect.gen(function*() {
+    if (config.connections.length > 0) {
+      return yield* new ConnectError({ message: "this command works on one QBO company; it does not support atqbo.yaml `connections` yet" })
+    }
+    return yield* withReaders(config, target, (connected) =>
+      Effect.gen(function*() {
+        const readers = yield* QboReaders
+        return yield* use(connected).pipe(Effect.provideContext(readers.get(undefined)))
+      }))
+  })

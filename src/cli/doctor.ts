@@ -35,7 +35,7 @@ import type { QboAccount, QboClass, QboCustomer, QboItem, QboNamedParty, QboTaxC
 import { QboReader } from "../qbo/QboClient.ts"
 import { readMappingLists } from "../reconcile/mappingLists.ts"
 import { configFlag, dataFlag, sandboxFlag } from "./common.ts"
-import { withReaders } from "./connect.ts"
+import { withOneCompany } from "./connect.ts"
 import { setExitCode } from "./exitCode.ts"
 
 const ALL = "Active IN (true,false)"
@@ -231,7 +231,7 @@ export const doctorCommand = Command.make(
       checks.push(credentials)
       if (credentials.status === "pass") {
         const pinned = !flags.sandbox && config.autotask.zoneUrl !== undefined && envValue(ENV_OVERRIDES.autotaskDiscoveryUrl) === undefined
-        const api = yield* Effect.result(withReaders(config, { sandbox: flags.sandbox, data: flags.data }, (connected) => apiChecks(connected, pinned)))
+        const api = yield* Effect.result(withOneCompany(config, { sandbox: flags.sandbox, data: flags.data }, (connected) => apiChecks(connected, pinned)))
         if (Result.isSuccess(api)) checks.push(...api.success)
         else checks.push(failed("connection", "Connection", api.failure, "Fix the problem named, then run `atqbo doctor` again."))
       }

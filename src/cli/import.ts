@@ -23,7 +23,7 @@ import { currencyFacts } from "../reconcile/currency.ts"
 import { readCurrencies, readPreferences } from "../reconcile/observe.ts"
 import { Progress } from "../reconcile/progress.ts"
 import { configFlag, dataFlag, loadConfig, sandboxFlag } from "./common.ts"
-import { withReaders } from "./connect.ts"
+import { withOneCompany } from "./connect.ts"
 
 export class ImportConflict extends Data.TaggedError("ImportConflict")<{ readonly message: string }> {}
 export class ImportError extends Data.TaggedError("ImportError")<{ readonly message: string }> {}
@@ -110,7 +110,7 @@ export const importCommand = Command.make(
     const config = yield* loadConfig(flags.config)
     const progress = yield* Progress
     yield* progress.step(`Reading Autotask billing codes, payment terms and the companies billed in the last ${BILLED_WITHIN_DAYS} days, and QBO items, terms, customers and currencies`)
-    const data = yield* withReaders(config, { sandbox: flags.sandbox, data: flags.data }, (connected) => readBothSides(connected))
+    const data = yield* withOneCompany(config, { sandbox: flags.sandbox, data: flags.data }, (connected) => readBothSides(connected))
 
     // The proposals end up in the configuration directory: their modelines point where atqbo.yaml's
     // does, else where `atqbo init` points them (the installed package's schemas).

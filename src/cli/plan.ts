@@ -12,7 +12,7 @@ import { renderJson } from "../render/json.ts"
 import { terminalFor } from "../render/terminal.ts"
 import { renderText } from "../render/text.ts"
 import { checkPlanOut, configFlag, loadConfig, planningFlags, windowRequest, writeOutput } from "./common.ts"
-import { withCompanyReaders } from "./connect.ts"
+import { withReaders } from "./connect.ts"
 import { setExitCode } from "./exitCode.ts"
 import { VERSION } from "./version.ts"
 
@@ -57,7 +57,7 @@ export const planCommand = Command.make(
     if (Option.isSome(flags.out)) yield* checkPlanOut(flags.out.value)
     const config = yield* loadConfig(flags.config)
     const request = yield* windowRequest(flags, config)
-    const plan = yield* withCompanyReaders(config, { sandbox: flags.sandbox, data: flags.data }, (connected) =>
+    const plan = yield* withReaders(config, { sandbox: flags.sandbox, data: flags.data }, (connected) =>
       makePlan(connected, request, VERSION, Option.getOrUndefined(flags.connection)))
     if (Option.isSome(flags.out)) yield* writeOutput(flags.out.value, renderJson(plan))
     if (flags.format === "github") yield* emitGithub(plan, flags.commentFile, flags.verbose)

@@ -8,18 +8,33 @@
  * before anything runs (a missing credential fails up front), and a company's reader and writer
  * are one client, so plan and apply share its rate budget and access token.
  */
-import { Context } from "effect"
+import { Context, Effect, Layer } from "effect"
 import type { QboReader, QboWriter } from "../qbo/QboClient.ts"
 
-/** A connection the run has no client for is a bug (targets come from the same configuration). */
-export const noClient = (name: string | undefined): never => {
+export type ClientOf<S> = (connection: string | undefined) => Context.Context<S>
+
+export class QboReaders extends Context.Service<QboReaders, { readonly get: ClientOf<QboReader> }>()("atqbo/reconcile/QboReaders") {}
+
+export class QboWriters extends Context.Service<QboWriters, { readonly get: ClientOf<QboReader | QboWriter> }>()("atqbo/reconcile/QboWriters") {}
+
+/** Plan's view: readers only. */
+export const readersContext = (get: ClientOf<QboReader>) => Context.make(QboReaders, { get })
+
+/** Apply's view: a company's reader and writer are its one client. */
+export const writersContext = (get: ClientOf<QboReader | QboWriter>) => Context.make(QboReaders, { get }).pipe(Context.add(QboWriters, { get }))
+
+/** A connection the run has no client for is a bug: targets come from the same configuration. */
+const noClient = (name: string | undefined): never => {
   throw new Error(`no QBO client for connection ${String(name)}`)
 }
 
-export class QboReaders extends Context.Service<QboReaders, {
-  readonly get: (connection: string | undefined) => Context.Context<QboReader>
-}>()("atqbo/reconcile/QboReaders") {}
-
-export class QboWriters extends Context.Service<QboWriters, {
-  readonly get: (connection: string | undefined) => Context.Context<QboReader | QboWriter>
-}>()("atqbo/reconcile/QboWriters") {}
+/** Builds every company's QBO client once, for the whole command, and offers them by name. */
+export const companiesLayer = <S, K>(
+  companies: ReadonlyArray<{ readonly name: string | undefined; readonly layer: Layer.Layer<S> }>,
+  services: (get: ClientOf<S>) => Context.Context<K>
+): Layer.Layer<K> =>
+  Layer.effectContext(Effect.gen(function*() {
+    const built = new Map<string | undefined, Context.Context<S>>()
+    for (const company of companies) built.set(company.name, yield* Layer.build(company.layer))
+    return services((name) => built.get(name) ?? noClient(name))
+  }))
