@@ -15,7 +15,7 @@ import { Context, Data, Effect, Layer, Option, Redacted } from "effect"
 import type { AutotaskReader, AutotaskWriter } from "../autotask/AutotaskClient.ts"
 import { AutotaskClientLive, autotaskCredentialsFromEnv } from "../autotask/AutotaskClientLive.ts"
 import type { Config, QboConnection } from "../config/types.ts"
-import { tokenStorePath } from "../onboarding/environment.ts"
+import { companiesOf, missingVariables, missingVariablesFix, tokenStorePath } from "../onboarding/environment.ts"
 import { layerQboAuthStatic } from "../qbo/auth/QboAuth.ts"
 import { apiBaseUrlFor } from "../qbo/auth/endpoints.ts"
 import { readTokenStore } from "../qbo/auth/tokenStore.ts"
@@ -199,8 +199,23 @@ const sandboxClients = (config: Config, data: Option.Option<string>) =>
     } satisfies Clients
   })
 
+/** Every unset variable at once, before any request: a first run should not learn them one by one. */
+const checkVariables = (config: Config) =>
+  Effect.gen(function*() {
+    const stores = yield* Effect.promise(() =>
+      Promise.all(companiesOf(config).map(async (qbo) => [qbo, await stat(tokenStorePath(qbo, qbo.realmId ?? env(qbo.realmIdEnv))).then(() => true, () => false)] as const))
+    )
+    const missing = missingVariables(config, (qbo) => stores.some(([company, exists]) => company === qbo && exists))
+    if (missing.length === 0) return
+    return yield* new ConnectError({
+      message: `${missing.length === 1 ? "environment variable" : "environment variables"} not set: ${missing.join(", ")} (the names atqbo.yaml gives the Autotask API user and the QBO app). ` +
+        missingVariablesFix(missing, config)
+    })
+  })
+
 const liveClients = (config: Config) =>
   Effect.gen(function*() {
+    yield* checkVariables(config)
     const autotask = yield* autotaskLive(config)
     if (config.connections.length === 0) {
       const realmId = yield* resolveRealm(config.qbo, "this configuration")

@@ -29,7 +29,7 @@ import {
   tokenStorePermissionsCheck,
   zoneCheck
 } from "../onboarding/doctorChecks.ts"
-import { configuredRealmId, ENV_OVERRIDES, envValue, tokenStorePath } from "../onboarding/environment.ts"
+import { configuredRealmId, ENV_OVERRIDES, envValue, missingVariables, missingVariablesFix, tokenStorePath } from "../onboarding/environment.ts"
 import { looseTokenStoreMode, readTokenStore } from "../qbo/auth/tokenStore.ts"
 import type { QboAccount, QboClass, QboCustomer, QboItem, QboNamedParty, QboTaxCode, QboTerm } from "../qbo/model.ts"
 import { QboReader } from "../qbo/QboClient.ts"
@@ -69,19 +69,17 @@ const configCheck = (dir: string, report: Effect.Success<ReturnType<typeof valid
 const credentialsCheck = (config: Config, storeExists: boolean): Check => {
   const { autotask, qbo } = config
   const needed = [autotask.usernameEnv, autotask.secretEnv, autotask.integrationCodeEnv, qbo.clientIdEnv, qbo.clientSecretEnv]
-  const missing = needed.filter((name) => envValue(name) === undefined)
-  if (config.qbo.realmId === undefined && envValue(qbo.realmIdEnv) === undefined) missing.push(qbo.realmIdEnv)
-  if (!storeExists && envValue(qbo.refreshTokenEnv) === undefined) missing.push(qbo.refreshTokenEnv)
+  const missing = missingVariables(config, () => storeExists)
   if (missing.length > 0) {
     return {
       id: "credentials",
       title: "Credentials",
       status: "fail",
       detail: `Not set: ${missing.join(", ")} (the variables atqbo.yaml names). The Autotask and QBO checks need them and were skipped.`,
-      fix: `Set them in the environment (in CI as secrets)${missing.includes(qbo.refreshTokenEnv) || missing.includes(qbo.realmIdEnv) ? "; `atqbo auth qbo` gets the QBO refresh token and prints the realm id" : ""}. Try the checks without credentials with --sandbox.`
+      fix: missingVariablesFix(missing, config)
     }
   }
-  const realm = config.qbo.realmId !== undefined ? "qbo.realmId" : qbo.realmIdEnv
+  const realm = config.qbo.realmId !== undefined ? "qbo.realmId" : envValue(qbo.realmIdEnv) !== undefined ? qbo.realmIdEnv : "the token store"
   const token = storeExists ? "the token store" : qbo.refreshTokenEnv
   return {
     id: "credentials",

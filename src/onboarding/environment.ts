@@ -41,3 +41,32 @@ export const qboApiBaseUrl = (config: Config): string => envValue(ENV_OVERRIDES.
 
 /** The QBO company: `qbo.realmId`, else the variable named by `qbo.realmIdEnv` (as `connect.ts`). */
 export const configuredRealmId = (config: Config): string | undefined => config.qbo.realmId ?? envValue(config.qbo.realmIdEnv)
+
+/** Every QBO company of the configuration: the connections', else the single one. */
+export const companiesOf = (config: Config): ReadonlyArray<QboConnection> =>
+  config.connections.length === 0 ? [config.qbo] : config.connections.map((connection) => connection.config.qbo)
+
+/**
+ * The variables a live run needs that are unset or blank, each once, in the order atqbo.yaml
+ * names them. A company whose token store exists (`hasStore`) needs no refresh token, nor a
+ * realm id variable: `atqbo auth qbo` stored both there.
+ */
+export const missingVariables = (config: Config, hasStore: (qbo: QboConnection) => boolean): ReadonlyArray<string> => {
+  const { autotask } = config
+  const needed = [autotask.usernameEnv, autotask.secretEnv, autotask.integrationCodeEnv]
+  for (const qbo of companiesOf(config)) {
+    needed.push(qbo.clientIdEnv, qbo.clientSecretEnv)
+    const stored = hasStore(qbo)
+    if (qbo.realmId === undefined && !stored) needed.push(qbo.realmIdEnv)
+    if (!stored) needed.push(qbo.refreshTokenEnv)
+  }
+  return [...new Set(needed)].filter((name) => envValue(name) === undefined)
+}
+
+/** The sentence for unset variables, shared by `plan`/`apply` and `doctor`. */
+export const missingVariablesFix = (missing: ReadonlyArray<string>, config: Config): string => {
+  const qboOnes = companiesOf(config).flatMap((qbo) => [qbo.refreshTokenEnv, qbo.realmIdEnv])
+  return `Set ${missing.length === 1 ? "it" : "them"} in the environment (in CI, as repository secrets) or change the names in atqbo.yaml` +
+    (missing.some((name) => qboOnes.includes(name)) ? "; `atqbo auth qbo` gets the QBO refresh token and prints the realm id" : "") +
+    ". Try atqbo without credentials with --sandbox."
+}

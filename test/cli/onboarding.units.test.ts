@@ -25,6 +25,7 @@ import { closest, companyKey, keysAreClose, levenshtein, looseKey, termKey } fro
 import { configTemplates } from "../../src/onboarding/templates.ts"
 import type { QboCustomer, QboItem, QboTerm } from "../../src/qbo/model.ts"
 import type { Config } from "../../src/config/types.ts"
+import { missingVariables, missingVariablesFix } from "../../src/onboarding/environment.ts"
 import { currencyFacts } from "../../src/reconcile/currency.ts"
 import type { AutotaskMappingLists } from "../../src/reconcile/mappings.ts"
 import { config } from "../support/fixtures.ts"
@@ -327,5 +328,31 @@ describe("doctor checks", () => {
     const missing = tokenStoreCheck("t.json", undefined, "1", "QBO_REFRESH_TOKEN", false, now)
     assert.strictEqual(missing.status, "fail")
     assert.include(renderChecks([missing]), "fix: Run `atqbo auth qbo`")
+  })
+})
+
+describe("credential variables", () => {
+  const names = ["T_AT_USER", "T_AT_SECRET", "T_AT_CODE", "T_QBO_ID", "T_QBO_SECRET", "T_US_TOKEN", "T_CA_TOKEN", "T_CA_REALM"]
+  const base = config({ autotask: { usernameEnv: "T_AT_USER", secretEnv: "T_AT_SECRET", integrationCodeEnv: "T_AT_CODE" } })
+  const company = (refreshTokenEnv: string, realm: { realmId?: string; realmIdEnv?: string }): Config =>
+    config({ ...base, qbo: { ...base.qbo, clientIdEnv: "T_QBO_ID", clientSecretEnv: "T_QBO_SECRET", refreshTokenEnv, realmId: realm.realmId, ...(realm.realmIdEnv ? { realmIdEnv: realm.realmIdEnv } : {}) } })
+  const connection = (name: string, cfg: Config) => ({ name, config: cfg, routes: [], isDefault: name === "us", source: undefined })
+  const us = company("T_US_TOKEN", { realmId: "1" })
+  const ca = company("T_CA_TOKEN", { realmIdEnv: "T_CA_REALM" })
+  const both = { ...base, connections: [connection("us", us), connection("ca", ca)] }
+
+  it("names every unset variable of every company once, and a stored token stands in for the refresh token and realm", () => {
+    const saved = names.map((name) => [name, process.env[name]] as const)
+    try {
+      for (const name of names) delete process.env[name]
+      process.env["T_AT_USER"] = "api@example.com"
+      process.env["T_QBO_SECRET"] = "  "
+      assert.deepStrictEqual(missingVariables(both, () => false), ["T_AT_SECRET", "T_AT_CODE", "T_QBO_ID", "T_QBO_SECRET", "T_US_TOKEN", "T_CA_REALM", "T_CA_TOKEN"])
+      assert.deepStrictEqual(missingVariables(both, (qbo) => qbo.refreshTokenEnv === "T_CA_TOKEN"), ["T_AT_SECRET", "T_AT_CODE", "T_QBO_ID", "T_QBO_SECRET", "T_US_TOKEN"])
+      assert.include(missingVariablesFix(["T_CA_REALM"], both), "`atqbo auth qbo` gets the QBO refresh token and prints the realm id")
+      assert.notInclude(missingVariablesFix(["T_AT_SECRET"], both), "atqbo auth qbo")
+    } finally {
+      for (const [name, value] of saved) value === undefined ? delete process.env[name] : (process.env[name] = value)
+    }
   })
 })

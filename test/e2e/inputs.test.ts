@@ -1,7 +1,8 @@
 /**
  * Inputs that cannot be right are errors, exit 1, before anything is read or written (issue 16
  * item 8): a `--data` directory that does not exist, `--since` after `--until`, scope flags
- * with a saved plan, `--invoice` with dates, and `plan --out` onto a file that is not a plan.
+ * with a saved plan, `--invoice` with dates, `plan --out` onto a file that is not a plan, and
+ * unset credential variables (all named at once).
  */
 import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
@@ -88,5 +89,19 @@ describe("inputs that cannot be right (commands, exit 1, nothing read)", () => {
       assert.strictEqual(out.code, 1, out.stdout)
       assert.include(out.stderr, "it exists and is not an atqbo plan")
       assert.strictEqual(yield* Effect.promise(() => readFile(join(configDir, "atqbo.yaml"), "utf8")), original, "atqbo.yaml is untouched")
+    }))
+
+  it.live("a live run names every unset credential variable at once, before any request", () =>
+    Effect.gen(function*() {
+      const dir = yield* Effect.promise(() => mkdtemp(join(tmpdir(), "atqbo-env-")))
+      // Discovery points at a closed port: a request made before the check would fail differently.
+      const env = { AUTOTASK_USERNAME: "api@example.com", QBO_CLIENT_ID: " ", ATQBO_AUTOTASK_DISCOVERY_URL: "http://127.0.0.1:9/" }
+      const result = yield* Effect.promise(() => runCli(["plan", "--config", join(REPO_ROOT, "mappings")], { cwd: dir, env }))
+      assert.strictEqual(result.code, 1, result.stdout)
+      assert.include(
+        result.stderr,
+        "environment variables not set: AUTOTASK_SECRET, AUTOTASK_INTEGRATION_CODE, QBO_CLIENT_ID, QBO_CLIENT_SECRET, QBO_REALM_ID, QBO_REFRESH_TOKEN (the names atqbo.yaml gives"
+      )
+      assert.include(result.stderr, "`atqbo auth qbo` gets the QBO refresh token and prints the realm id")
     }))
 })
