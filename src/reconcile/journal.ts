@@ -7,7 +7,7 @@
  */
 import { appendFile, mkdir } from "node:fs/promises"
 import { join } from "node:path"
-import { Context, Data, Effect, Layer } from "effect"
+import { Clock, Context, Data, Effect, Layer } from "effect"
 
 export interface JournalEntry {
   readonly event: "run.start" | "action" | "interrupted" | "run.end"
@@ -23,6 +23,9 @@ export interface JournalService {
 }
 
 export class JournalUnwritable extends Data.TaggedError("JournalUnwritable")<{ readonly message: string }> {}
+
+/** When an entry is recorded, from the Clock service (so TestClock controls it in tests). */
+const now = Effect.map(Clock.currentTimeMillis, (millis) => new Date(millis).toISOString())
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
@@ -49,7 +52,8 @@ export class Journal extends Context.Service<Journal, JournalService>()("atqbo/r
         })
         let failed = false
         const record = (entry: Omit<JournalEntry, "at" | "runId">) =>
-          Effect.tryPromise(() => appendFile(location, `${JSON.stringify({ at: new Date().toISOString(), runId, ...entry })}\n`)).pipe(
+          now.pipe(
+            Effect.flatMap((at) => Effect.tryPromise(() => appendFile(location, `${JSON.stringify({ at, runId, ...entry })}\n`))),
             Effect.catch((error) =>
               Effect.sync(() => {
                 if (failed) return
@@ -67,7 +71,7 @@ export class Journal extends Context.Service<Journal, JournalService>()("atqbo/r
   /** Keeps entries in memory (tests). */
   static readonly memory = (runId: string, entries: Array<JournalEntry>): Layer.Layer<Journal> =>
     Layer.succeed(Journal, Journal.of({
-      record: (entry) => Effect.sync(() => entries.push({ ...entry, runId, at: new Date().toISOString() } as JournalEntry)),
+      record: (entry) => Effect.map(now, (at) => void entries.push({ ...entry, runId, at } as JournalEntry)),
       location: undefined
     }))
 }

@@ -7,9 +7,10 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
+import { TestClock } from "effect/testing"
 import { vi } from "vitest"
 import { makeStopSwitch } from "../../src/reconcile/applyStop.ts"
-import { Journal } from "../../src/reconcile/journal.ts"
+import { Journal, type JournalEntry } from "../../src/reconcile/journal.ts"
 
 const startedAt = new Date("2026-12-01T10:00:00Z")
 
@@ -49,5 +50,21 @@ describe("run journal", () => {
       assert.strictEqual(JSON.parse(lines).event, "run.start")
       assert.strictEqual(warned.filter((line) => line.includes("starting no more writes")).length, 1)
       assert.match(stop.stopped() ?? "", /^the journal .*run3\.jsonl could not be written \(ENOENT/)
+    }))
+
+  it.effect("stamps each entry with the Clock service's time, so a test clock decides it", () =>
+    Effect.gen(function*() {
+      const root = yield* Effect.promise(() => mkdtemp(join(tmpdir(), "atqbo-journal-")))
+      yield* TestClock.setTime(Date.parse("2026-12-05T08:30:00Z"))
+      const memory: Array<JournalEntry> = []
+      const written = yield* Effect.gen(function*() {
+        const journal = yield* Journal
+        yield* journal.record({ event: "run.start" })
+        return journal.location!
+      }).pipe(Effect.provide(Journal.file(join(root, "journal"), "run4", startedAt)))
+      yield* Effect.flatMap(Journal, (journal) => journal.record({ event: "run.end" })).pipe(Effect.provide(Journal.memory("run5", memory)))
+      const line = JSON.parse(yield* Effect.promise(() => readFile(written, "utf8")))
+      assert.strictEqual(line.at, "2026-12-05T08:30:00.000Z")
+      assert.strictEqual(memory[0]!.at, "2026-12-05T08:30:00.000Z")
     }))
 })
