@@ -6,6 +6,9 @@
  * stores the refresh token (and the realm id) atomically with mode 0600 in the token store,
  * then reads CompanyInfo to prove it works. Tokens are never printed.
  *
+ * With atqbo.yaml `connections`, `--connection NAME` picks the company: its variables, token
+ * store and configured realm id, so each company's token lands in its own store.
+ *
  * `ATQBO_QBO_AUTHORIZE_URL`, `ATQBO_QBO_TOKEN_URL` and `ATQBO_QBO_API_URL` point it at the
  * QBO simulator (`atqbo sandbox` prints them); `ATQBO_QBO_TOKEN_STORE` moves the store.
  */
@@ -14,7 +17,6 @@ import { randomBytes } from "node:crypto"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Console, Data, Duration, Effect, Redacted } from "effect"
 import { Command, Flag } from "effect/cli"
-import type { Config } from "../config/types.ts"
 import { configuredRealmId, envValue, qboApiBaseUrl, qboAuthorizeUrl, qboTokenUrl, tokenStorePath } from "../onboarding/environment.ts"
 import { type CallbackParams, startCallbackServer } from "../onboarding/oauthCallback.ts"
 import { QBO_ACCOUNTING_SCOPE } from "../qbo/auth/endpoints.ts"
@@ -22,21 +24,28 @@ import { exchangeAuthorizationCode, tokenRecordFrom } from "../qbo/auth/tokenEnd
 import { writeTokenStore } from "../qbo/auth/tokenStore.ts"
 import { QboReader } from "../qbo/QboClient.ts"
 import { layerQboReaderLive } from "../qbo/QboClientLive.ts"
-import { configFlag, loadConfig } from "./common.ts"
+import type { Target } from "../reconcile/targets.ts"
+import { companyConnectionFlag, configFlag, loadConfig, oneCompany } from "./common.ts"
 
 export class AuthError extends Data.TaggedError("AuthError")<{ readonly message: string }> {}
 
 /** The port registered by default; the Intuit app must list `http://localhost:8765/callback`. */
 export const DEFAULT_CALLBACK_PORT = 8765
 
-const required = (name: string, holds: string) =>
+/** The command that repeats this run, for the messages that say "run it again". */
+const rerunCommand = (target: Target): string => `atqbo auth qbo${target.name === undefined ? "" : ` --connection ${target.name}`}`
+
+/** Where atqbo.yaml sets this company's realm id. */
+const realmSetting = (target: Target): string => target.name === undefined ? "`qbo:`" : `\`qbo:\` of connection ${target.name}`
+
+const required = (name: string, holds: string, rerun: string) =>
   Effect.suspend(() => {
     const value = envValue(name)
     return value === undefined
       ? Effect.fail(
         new AuthError({
           message: `Environment variable ${name} is not set: it must hold ${holds} (developer.intuit.com › your app › Keys and credentials). ` +
-            "Set it and run `atqbo auth qbo` again, or rename the variable in atqbo.yaml."
+            `Set it and run \`${rerun}\` again, or rename the variable in atqbo.yaml.`
         })
       )
       : Effect.succeed(Redacted.make(value))
@@ -70,23 +79,25 @@ const openBrowser = (url: string): void => {
 }
 
 /** What the callback says, or why it cannot be used. */
-const authorizationCode = (params: CallbackParams, state: string, config: Config): Effect.Effect<{ code: string; realmId: string }, AuthError> => {
+const authorizationCode = (params: CallbackParams, state: string, target: Target): Effect.Effect<{ code: string; realmId: string }, AuthError> => {
+  const { config } = target
+  const rerun = rerunCommand(target)
   if (params.state !== state) {
-    return Effect.fail(new AuthError({ message: "The sign-in answer did not carry this run's state, so it was rejected (it may be a stale or forged request). Run `atqbo auth qbo` again." }))
+    return Effect.fail(new AuthError({ message: `The sign-in answer did not carry this run's state, so it was rejected (it may be a stale or forged request). Run \`${rerun}\` again.` }))
   }
   if (params.error !== undefined) {
     const why = params.error === "access_denied" ? "access was denied (the consent was declined, or the user may not connect apps to this company)" : params.error
-    return Effect.fail(new AuthError({ message: `QuickBooks did not authorize atqbo: ${why}${params.errorDescription ? ` (${params.errorDescription})` : ""}. Sign in as a QBO company admin and run \`atqbo auth qbo\` again.` }))
+    return Effect.fail(new AuthError({ message: `QuickBooks did not authorize atqbo: ${why}${params.errorDescription ? ` (${params.errorDescription})` : ""}. Sign in as a QBO company admin and run \`${rerun}\` again.` }))
   }
   if (params.code === undefined || params.realmId === undefined) {
-    return Effect.fail(new AuthError({ message: "The sign-in answer had no authorization code or company (realmId). Run `atqbo auth qbo` again and choose a company." }))
+    return Effect.fail(new AuthError({ message: `The sign-in answer had no authorization code or company (realmId). Run \`${rerun}\` again and choose a company.` }))
   }
   const configured = configuredRealmId(config)
   if (configured !== undefined && configured !== params.realmId) {
     return Effect.fail(
       new AuthError({
-        message: `You connected QBO company ${params.realmId}, but the configuration uses company ${configured} (qbo.realmId or ${config.qbo.realmIdEnv}); nothing was stored. ` +
-          "Run `atqbo auth qbo` again and pick that company, or change the configured company."
+        message: `You connected QBO company ${params.realmId}, but ${target.name === undefined ? "the configuration" : `connection ${target.name}`} uses company ${configured} ` +
+          `(realmId under ${realmSetting(target)}, or ${config.qbo.realmIdEnv}); nothing was stored. Run \`${rerun}\` again and pick that company, or change the configured company.`
       })
     )
   }
@@ -97,6 +108,7 @@ const qboAuthCommand = Command.make(
   "qbo",
   {
     config: configFlag,
+    connection: companyConnectionFlag,
     port: Flag.Int("port").pipe(
       Flag.withDescription(`Loopback port of the redirect http://localhost:PORT/callback, which your Intuit app must list as a redirect URI (default ${DEFAULT_CALLBACK_PORT}; 0 picks a free port)`),
       Flag.withMetavar("N"),
@@ -115,9 +127,11 @@ const qboAuthCommand = Command.make(
     )
   },
   Effect.fn("auth.qbo")(function*(flags) {
-    const config = yield* loadConfig(flags.config)
-    const clientId = yield* required(config.qbo.clientIdEnv, "the client id of your Intuit app")
-    const clientSecret = yield* required(config.qbo.clientSecretEnv, "the client secret of your Intuit app")
+    const target = yield* oneCompany(yield* loadConfig(flags.config), flags.connection)
+    const { config } = target
+    const rerun = rerunCommand(target)
+    const clientId = yield* required(config.qbo.clientIdEnv, "the client id of your Intuit app", rerun)
+    const clientSecret = yield* required(config.qbo.clientSecretEnv, "the client secret of your Intuit app", rerun)
 
     const server = yield* Effect.acquireRelease(
       Effect.tryPromise({
@@ -136,7 +150,7 @@ const qboAuthCommand = Command.make(
     const browser = flags.open && process.stdout.isTTY === true
     yield* Console.error(
       [
-        "Connect atqbo to QuickBooks Online: open this page, sign in as a company admin and choose the company.",
+        `Connect atqbo${target.name === undefined ? "" : ` (connection ${target.name})`} to QuickBooks Online: open this page, sign in as a company admin and choose the company.`,
         "",
         `  ${url}`,
         "",
@@ -149,10 +163,10 @@ const qboAuthCommand = Command.make(
       const params = yield* Effect.promise(() => server.received).pipe(
         Effect.timeoutOrElse({
           duration: Duration.seconds(flags.timeout),
-          orElse: () => Effect.fail(new AuthError({ message: `No answer from QuickBooks within ${flags.timeout} seconds. Run \`atqbo auth qbo\` again and finish the sign-in in the browser.` }))
+          orElse: () => Effect.fail(new AuthError({ message: `No answer from QuickBooks within ${flags.timeout} seconds. Run \`${rerun}\` again and finish the sign-in in the browser.` }))
         })
       )
-      const { code, realmId } = yield* authorizationCode(params, state, config)
+      const { code, realmId } = yield* authorizationCode(params, state, target)
       const storePath = tokenStorePath(config.qbo, realmId)
       const tokens = yield* exchangeAuthorizationCode({
         tokenUrl: qboTokenUrl(),
@@ -193,16 +207,18 @@ const qboAuthCommand = Command.make(
 
     const steps: Array<string> = []
     if (configuredRealmId(config) === undefined) {
-      steps.push(`Tell atqbo which company to use: add \`realmId: "${realmId}"\` under \`qbo:\` in ${flags.config}/atqbo.yaml, or set ${config.qbo.realmIdEnv}=${realmId} (in CI: the secret ${config.qbo.realmIdEnv}).`)
+      steps.push(`Tell atqbo which company to use: add \`realmId: "${realmId}"\` under ${realmSetting(target)} in ${flags.config}/atqbo.yaml, or set ${config.qbo.realmIdEnv}=${realmId} (in CI: the secret ${config.qbo.realmIdEnv}).`)
     }
     steps.push(
-      `For CI, store the refresh token as the secret ${config.qbo.refreshTokenEnv} without printing it: jq -r .refreshToken ${storePath} | gh secret set ${config.qbo.refreshTokenEnv} (see docs/github-actions.md). Never commit the token store; the token rotates and atqbo keeps the newest one there.`,
+      `For CI, store the refresh token${target.name === undefined ? "" : ` of connection ${target.name}`} as the secret ${config.qbo.refreshTokenEnv} without printing it: jq -r .refreshToken ${storePath} | gh secret set ${config.qbo.refreshTokenEnv} (see docs/github-actions.md). ` +
+        (target.name === undefined ? "" : `Its Intuit app is read from the secrets ${config.qbo.clientIdEnv} and ${config.qbo.clientSecretEnv}. `) +
+        "Never commit the token store; the token rotates and atqbo keeps the newest one there.",
       `Check the connection and the QBO settings: atqbo doctor --config ${flags.config}`,
       `Then see what a sync would do: atqbo plan --config ${flags.config}`
     )
     yield* Console.log(
       [
-        `Connected to QuickBooks company "${company.CompanyName}" (realm ${realmId}).`,
+        `Connected to QuickBooks company "${company.CompanyName}" (realm ${realmId})${target.name === undefined ? "" : ` for connection ${target.name}`}.`,
         `Stored the refresh token in ${storePath} (mode 0600; git-ignore it).`,
         "",
         "Next steps:",
@@ -218,7 +234,8 @@ const qboAuthCommand = Command.make(
   ),
   Command.withExamples([
     { command: "atqbo auth qbo", description: "Sign in through the browser; the Intuit app lists http://localhost:8765/callback" },
-    { command: "atqbo auth qbo --no-open --port 9000", description: "Print the URL only (e.g. over SSH with a forwarded port 9000)" }
+    { command: "atqbo auth qbo --no-open --port 9000", description: "Print the URL only (e.g. over SSH with a forwarded port 9000)" },
+    { command: "atqbo auth qbo --connection ca", description: "With atqbo.yaml connections: connect connection ca's company into its own token store" }
   ])
 )
 

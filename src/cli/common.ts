@@ -8,6 +8,7 @@ import { loadConfig } from "../config/index.ts"
 import { DEFAULT_CONFIG_DIR } from "../config/defaults.ts"
 import type { Config } from "../config/types.ts"
 import { isCalendarDate } from "../domain/dates.ts"
+import { type Target, targetNamed, targetsOf } from "../reconcile/targets.ts"
 import { windowFor, windowProblem, type WindowRequest } from "../reconcile/observe.ts"
 
 export const configFlag = Flag.String("config").pipe(
@@ -50,6 +51,39 @@ export const connectionFlag = Flag.String("connection").pipe(
   Flag.withMetavar("NAME"),
   Flag.optional
 )
+
+/** `--connection` for the onboarding commands, which set up or check one QBO company at a time. */
+export const companyConnectionFlag = Flag.String("connection").pipe(
+  Flag.withDescription("With several QBO companies (atqbo.yaml connections): the connection (QBO company) to work on"),
+  Flag.withMetavar("NAME"),
+  Flag.optional
+)
+
+export class ConnectionChoice extends Data.TaggedError("ConnectionChoice")<{ readonly message: string }> {}
+
+const chosen = (config: Config, name: string) => {
+  const named = targetNamed(config, name)
+  return "problem" in named ? Effect.fail(new ConnectionChoice({ message: named.problem })) : Effect.succeed(named)
+}
+
+/**
+ * The one QBO company `auth qbo` and `import` work on: the configuration's own, or the
+ * connection `--connection` names, which is required with connections (guessing one would
+ * store a token, or write mappings, for the wrong company).
+ */
+export const oneCompany = (config: Config, connection: Option.Option<string>): Effect.Effect<Target, ConnectionChoice> => {
+  if (Option.isSome(connection)) return chosen(config, connection.value)
+  if (config.connections.length === 0) return Effect.succeed({ name: undefined, config })
+  return Effect.fail(
+    new ConnectionChoice({
+      message: `atqbo.yaml defines connections ${config.connections.map((entry) => entry.name).join(", ")}: say which company with --connection NAME`
+    })
+  )
+}
+
+/** The QBO companies `doctor` checks: every one, or the connection `--connection` names. */
+export const someCompanies = (config: Config, connection: Option.Option<string>): Effect.Effect<ReadonlyArray<Target>, ConnectionChoice> =>
+  Option.isSome(connection) ? Effect.map(chosen(config, connection.value), (target) => [target]) : Effect.succeed(targetsOf(config))
 
 /** What to plan and against what: the window, the company, live or the sandbox. */
 export const planningFlags = {

@@ -10,17 +10,13 @@ import { buildPlan } from "./plan.ts"
 import { Progress } from "./progress.ts"
 import { routeInvoices, unroutedRejections } from "./routeInvoices.ts"
 import type { Snapshot } from "./snapshot.ts"
-import { targetsOf } from "./targets.ts"
+import { targetNamed, targetsOf } from "./targets.ts"
 
 export class UnknownConnection extends Data.TaggedError("UnknownConnection")<{ readonly message: string }> {}
 
 const checkOnly = (config: Config, only: string | undefined) => {
-  if (only === undefined || config.connections.some((connection) => connection.name === only)) return Effect.void
-  return Effect.fail(new UnknownConnection({
-    message: config.connections.length === 0
-      ? `--connection ${only}: atqbo.yaml defines no connections (a single QBO company)`
-      : `--connection ${only}: no such connection in atqbo.yaml (connections: ${config.connections.map((connection) => connection.name).join(", ")})`
-  }))
+  const named = only === undefined ? undefined : targetNamed(config, only)
+  return named !== undefined && "problem" in named ? Effect.fail(new UnknownConnection({ message: named.problem })) : Effect.void
 }
 
 /**

@@ -5,10 +5,12 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { readFile, stat } from "node:fs/promises"
+import { access, readFile, stat } from "node:fs/promises"
 import * as path from "node:path"
 import type { Check } from "../../src/onboarding/doctorChecks.ts"
 import { startSandbox } from "../../src/sandbox/sandbox.ts"
+import { writeConfig } from "../support/cli.ts"
+import { CA, connections, dataset, US } from "../support/companies.ts"
 import { writeDataset } from "./dataset.ts"
 import { atqbo, spawnAtqbo, stop, withTempDir, writeScaffold } from "./helpers.ts"
 
@@ -105,6 +107,74 @@ describe("atqbo auth qbo", () => {
         assert.strictEqual((yield* Effect.promise(() => forged.exited)).code, 1)
         assert.include(forged.stderr, "did not carry this run's state, so it was rejected")
         assert.strictEqual(yield* Effect.promise(() => readFile(file, "utf8")), before)
+      })
+    ))
+
+  it.live("with connections, --connection picks the company: its token lands in that connection's store only; the others are refused", () =>
+    withTempDir((cwd) =>
+      Effect.gen(function*() {
+        const sandbox = yield* Effect.acquireRelease(
+          Effect.promise(async () => startSandbox({ dataDir: await dataset(), host: "127.0.0.1" })),
+          (started) => Effect.promise(() => started.close())
+        )
+        const base = yield* Effect.promise(() => writeConfig(US))
+        const config = yield* Effect.promise(() => writeConfig(US, { top: connections(base.stateDir) }))
+        const env = {
+          QBO_CLIENT_ID: sandbox.qbo.oauth.clientId,
+          QBO_CLIENT_SECRET: sandbox.qbo.oauth.clientSecret,
+          ATQBO_QBO_AUTHORIZE_URL: sandbox.qbo.authorizeUrl,
+          ATQBO_QBO_TOKEN_URL: sandbox.qbo.tokenUrl,
+          ATQBO_QBO_API_URL: sandbox.qbo.baseUrl
+        }
+        const store = (name: string) => path.join(base.stateDir, name)
+        const missing = (file: string) => Effect.promise(() => access(file).then(() => false, () => true))
+        // The simulator's consent page takes the company to "choose" as realmId.
+        const signIn = (connection: string, realmId: string) =>
+          Effect.gen(function*() {
+            const auth = yield* Effect.acquireRelease(
+              Effect.sync(() => spawnAtqbo(["auth", "qbo", "--config", config.dir, "--connection", connection, "--port", "0", "--no-open"], { cwd, env })),
+              (running) => Effect.promise(() => stop(running))
+            )
+            const [, printed] = yield* Effect.promise(() => auth.waitFor(/^ {2}(http\S+)$/m, "stderr"))
+            const consent = new URL(printed!)
+            consent.searchParams.set("realmId", realmId)
+            yield* Effect.promise(() => fetch(consent).then((response) => response.text()))
+            const exit = yield* Effect.promise(() => auth.exited)
+            return { code: exit.code, stdout: auth.stdout, stderr: auth.stderr }
+          })
+
+        // Connection canada's company, into connection canada's store and nowhere else.
+        const canada = yield* signIn("canada", CA)
+        assert.strictEqual(canada.code, 0, canada.stderr)
+        assert.include(canada.stderr, "Connect atqbo (connection canada) to QuickBooks Online")
+        assert.include(canada.stdout, `Connected to QuickBooks company "Northwind Canada" (realm ${CA}) for connection canada.`)
+        assert.include(canada.stdout, `Stored the refresh token in ${store("qbo-ca.json")}`)
+        assert.include(canada.stdout, "store the refresh token of connection canada as the secret QBO_CA_REFRESH_TOKEN")
+        assert.notInclude(canada.stdout, "Tell atqbo which company to use", "the connection configures its realm id")
+        const record = JSON.parse(yield* Effect.promise(() => readFile(store("qbo-ca.json"), "utf8"))) as { realmId: string; refreshToken: string }
+        assert.strictEqual(record.realmId, CA)
+        assert.isTrue(sandbox.qbo.isRefreshTokenValid(record.refreshToken))
+        assert.isTrue(yield* missing(store("qbo-us.json")), "nothing written to the other connection's store")
+        assert.isTrue(yield* missing(store("qbo-token.json")), "nor to the top-level store")
+
+        // The wrong company for the connection: refused against the connection's own realm id.
+        const wrong = yield* signIn("us", CA)
+        assert.strictEqual(wrong.code, 1)
+        assert.include(wrong.stderr, `You connected QBO company ${CA}, but connection us uses company ${US} (realmId under \`qbo:\` of connection us, or QBO_REALM_ID); nothing was stored. Run \`atqbo auth qbo --connection us\` again`)
+        assert.isTrue(yield* missing(store("qbo-us.json")))
+
+        // No company named, a misspelt one, and --connection without connections: refused before any sign-in.
+        const refusals = [
+          [["--config", config.dir], "atqbo.yaml defines connections us, canada: say which company with --connection NAME"],
+          [["--config", config.dir, "--connection", "canda"], "--connection canda: no such connection in atqbo.yaml (connections: us, canada); did you mean canada?"],
+          [["--config", base.dir, "--connection", "us"], "--connection us: atqbo.yaml defines no connections (a single QBO company)"]
+        ] as const
+        for (const [args, message] of refusals) {
+          const refused = yield* atqbo(["auth", "qbo", ...args, "--port", "0", "--no-open", "--timeout", "1"], { cwd, env })
+          assert.strictEqual(refused.code, 1, refused.stderr)
+          assert.include(refused.stderr, message)
+          assert.notInclude(refused.stderr, "http", "no consent URL was offered")
+        }
       })
     ))
 })
