@@ -28,6 +28,8 @@ export interface Check {
   readonly detail: string
   /** What to do about it (absent when it passed). */
   readonly fix?: string
+  /** With atqbo.yaml `connections`: the connection (QBO company) the check is about; absent for shared ones. */
+  readonly connection?: string
 }
 
 const check = (id: string, title: string, status: CheckStatus, detail: string, fix?: string): Check =>
@@ -505,10 +507,20 @@ export const doctorSummary = (checks: ReadonlyArray<Check>): string => {
   return `Doctor: ${parts.join(", ")}.`
 }
 
-export const renderChecks = (checks: ReadonlyArray<Check>): string => {
+/**
+ * The checks as lines; a connection's checks (consecutive) under a heading naming it and,
+ * from `realms`, its QBO company, so two companies' findings are never read as one's.
+ */
+export const renderChecks = (checks: ReadonlyArray<Check>, realms: ReadonlyMap<string, string | undefined> = new Map()): string => {
   const width = Math.max(...checks.map((item) => item.title.length), 8)
   const lines: Array<string> = []
+  let group: string | undefined
   for (const item of checks) {
+    if (item.connection !== undefined && item.connection !== group) {
+      const realm = realms.get(item.connection)
+      lines.push("", `── connection ${item.connection}${realm === undefined ? "" : ` · QBO company ${realm}`} ──`)
+    }
+    group = item.connection
     lines.push(`[${LABEL[item.status]}] ${item.title.padEnd(width)}  ${item.detail}`)
     if (item.fix !== undefined) lines.push(`       ${" ".repeat(width)}  fix: ${item.fix}`)
   }
