@@ -255,19 +255,3 @@ export const withReaders = <A, E>(config: Config, target: Target, use: (config: 
 /** `apply`: the Autotask reader and writer and every company's QBO reader and writer. */
 export const withWriters = <A, E>(config: Config, target: Target, use: (config: Config) => Effect.Effect<A, E, AutotaskReader | AutotaskWriter | QboReaders | QboWriters>) =>
   withClients(config, target, writersLayer, use)
-
-/**
- * `doctor` and `import` work on one QBO company: its reader, as `QboReader`. A configuration
- * with `connections` is refused before anything is connected.
- */
-export const withOneCompany = <A, E>(config: Config, target: Target, use: (config: Config) => Effect.Effect<A, E, Readers>) =>
-  Effect.gen(function*() {
-    if (config.connections.length > 0) {
-      return yield* new ConnectError({ message: "this command works on one QBO company; it does not support atqbo.yaml `connections` yet" })
-    }
-    return yield* withReaders(config, target, (connected) =>
-      Effect.gen(function*() {
-        const readers = yield* QboReaders
-        return yield* use(connected).pipe(Effect.provideContext(readers.get(undefined)))
-      }))
-  })

@@ -38,7 +38,7 @@ import type { QboAccount, QboClass, QboCustomer, QboItem, QboNamedParty, QboTaxC
 import { QboReader } from "../qbo/QboClient.ts"
 import { QboReaders } from "../reconcile/companies.ts"
 import { readMappingLists } from "../reconcile/mappingLists.ts"
-import { type RoutedConnection, routeCompany } from "../reconcile/routing.ts"
+import { companiesRoutedTo, type RoutedConnection } from "../reconcile/routing.ts"
 import { type Target, targetsOf } from "../reconcile/targets.ts"
 import { companyConnectionFlag, configFlag, dataFlag, sandboxFlag, someCompanies } from "./common.ts"
 import { withReaders } from "./connect.ts"
@@ -202,13 +202,6 @@ const qboChecks = (config: Config, side: QboSide): Array<Check> => {
   return checks
 }
 
-/** With connections, a company's customers are judged only in the QBO company routing sends its invoices to. */
-const routedTo = (name: string | undefined, routing: ReadonlyArray<RoutedConnection>, companies: ReadonlyArray<AtCompany>): ReadonlyArray<AtCompany> =>
-  name === undefined ? companies : companies.filter((company) => {
-    const routed = routeCompany(company, routing)
-    return routed.kind === "routed" && routed.connection === name
-  })
-
 /** What plan would make of Autotask's lists in this QBO company (index: the target's place in `readAutotask`). */
 const coverageChecks = (target: Target, index: number, routing: ReadonlyArray<RoutedConnection>, autotask: AutotaskSide, qbo: QboSide): Array<Check> => {
   const atLists = autotask.lists
@@ -218,7 +211,8 @@ const coverageChecks = (target: Target, index: number, routing: ReadonlyArray<Ro
     return ([["mappings.references", "Mapping references"], ["coverage.terms", "Payment terms"], ["coverage.items", "Billing codes"], ["coverage.customers", "Customers"]] as const)
       .map(([id, title]) => skipped(id, title, "Needs working Autotask and QBO connections."))
   }
-  const companies = routedTo(target.name, routing, atLists.success.companies)
+  // With connections, a company's customers are judged only in the QBO company routing sends its invoices to.
+  const companies = companiesRoutedTo(target.name, routing, atLists.success.companies)
   const ctx = doctorContext(target.config, {
     realmId: qbo.realmId,
     preferences: lists.success.preferences,

@@ -6,6 +6,10 @@
  * since then), active or not. That is the set atqbo syncs invoices for, and it avoids
  * guessing which `companyType` picklist value means "customer" (the labels are tenant data,
  * and leads, prospects and vendors are never billed).
+ *
+ * With atqbo.yaml `connections`, `--connection NAME` (required) picks the QBO company: its
+ * items, terms and customers, the billed companies routing sends to it, and its mapping
+ * directory as the default output.
  */
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises"
 import * as path from "node:path"
@@ -21,9 +25,12 @@ import type { QboCustomer, QboItem, QboTerm } from "../qbo/model.ts"
 import { QboReader } from "../qbo/QboClient.ts"
 import { currencyFacts } from "../reconcile/currency.ts"
 import { readCurrencies, readPreferences } from "../reconcile/observe.ts"
+import { QboReaders } from "../reconcile/companies.ts"
 import { Progress } from "../reconcile/progress.ts"
-import { configFlag, dataFlag, loadConfig, sandboxFlag } from "./common.ts"
-import { withOneCompany } from "./connect.ts"
+import { companiesRoutedTo } from "../reconcile/routing.ts"
+import { type Target, targetsOf } from "../reconcile/targets.ts"
+import { companyConnectionFlag, configFlag, dataFlag, loadConfig, oneCompany, sandboxFlag } from "./common.ts"
+import { type Target as Connect, withReaders } from "./connect.ts"
 
 export class ImportConflict extends Data.TaggedError("ImportConflict")<{ readonly message: string }> {}
 export class ImportError extends Data.TaggedError("ImportError")<{ readonly message: string }> {}
@@ -34,8 +41,11 @@ const BILLED_WITHIN_DAYS = 365
 
 const exists = (file: string): Promise<boolean> => stat(file).then(() => true, () => false)
 
-/** Everything import reads; companies are those billed in the last 12 months. */
-const readBothSides = (config: Config) =>
+/**
+ * Everything import reads; companies are those billed in the last 12 months (`routing`: every
+ * connection, so that only the companies routed to `name` are kept; none without connections).
+ */
+const readBothSides = (config: Config, name: string | undefined, routing: Config["connections"]) =>
   Effect.gen(function*() {
     const autotask = yield* AutotaskReader
     const qbo = yield* QboReader
@@ -53,7 +63,7 @@ const readBothSides = (config: Config) =>
           )
         ], { concurrency: 3 })
         const companyIds = [...new Set(invoices.map((invoice) => invoice.companyID))].filter((id) => typeof id === "number")
-        const companies = yield* autotask.queryIn<AtCompany>("Companies", "id", companyIds)
+        const companies = companiesRoutedTo(name, routing, yield* autotask.queryIn<AtCompany>("Companies", "id", companyIds))
         return { billingCodes, paymentTerms, companies, since, autotaskCurrencies: yield* readCurrencies(companies) }
       }),
       Effect.all({
@@ -69,20 +79,48 @@ const readBothSides = (config: Config) =>
     return { ...autotaskRest, ...qboRest, currencies }
   })
 
-/** The other configuration files as they are, so the proposals can be checked together with them. */
-const readConfigTexts = (configDir: string) =>
+/**
+ * The other configuration files as they are, so the proposals can be checked together with
+ * them: a connection's own mapping files where it has them, else the configuration directory's.
+ */
+const readConfigTexts = (configDir: string, mappingDir: string) =>
   Effect.promise(async () => {
     const texts: Record<string, string | undefined> = {}
+    const read = (dir: string, fileName: string) => readFile(path.join(dir, fileName), "utf8").catch(() => undefined)
     for (const spec of CONFIG_FILES) {
-      texts[spec.name] = await readFile(path.join(configDir, spec.fileName), "utf8").catch(() => undefined)
+      texts[spec.name] = (spec.name === "atqbo" ? undefined : await read(mappingDir, spec.fileName)) ?? await read(configDir, spec.fileName)
     }
     return texts
   })
+
+/**
+ * The schema directory for the proposals' modelines, as seen from `mappingDir`: where atqbo.yaml's
+ * points, else where `atqbo init` points them; a relative one is rebased into a connection's own
+ * mapping directory.
+ */
+const schemaDirFor = (configDir: string, mappingDir: string, atqboText: string): string => {
+  const dir = modelineSchemaDir(atqboText) ?? `../${INSTALLED_SCHEMAS}`
+  if (path.resolve(mappingDir) === path.resolve(configDir) || /^[a-z][a-z+.-]*:|^[/\\]/i.test(dir)) return dir
+  return path.relative(mappingDir, path.join(configDir, dir))
+}
+
+/** Reads both sides for the chosen QBO company, with that company's reader and realm id. */
+const readFor = (config: Config, target: Target, connect: Connect) => {
+  // Only the chosen connection is connected: another's missing credentials must not stop it.
+  const scope = { ...config, connections: config.connections.filter((connection) => connection.name === target.name) }
+  return withReaders(scope, connect, (connected) =>
+    Effect.gen(function*() {
+      const readers = yield* QboReaders
+      const own = targetsOf(connected).find((candidate) => candidate.name === target.name)!
+      return yield* readBothSides(own.config, target.name, config.connections).pipe(Effect.provideContext(readers.get(target.name)))
+    }))
+}
 
 export const importCommand = Command.make(
   "import",
   {
     config: configFlag,
+    connection: companyConnectionFlag,
     sandbox: sandboxFlag,
     data: dataFlag,
     force: Flag.Boolean("force").pipe(
@@ -90,13 +128,16 @@ export const importCommand = Command.make(
       Flag.withDefault(false)
     ),
     out: Flag.String("out").pipe(
-      Flag.withDescription("Write the proposals to DIR instead of the configuration directory"),
+      Flag.withDescription("Write the proposals to DIR instead of the configuration directory (with --connection: that connection's mapping directory)"),
       Flag.withMetavar("DIR"),
       Flag.optional
     )
   },
   Effect.fn("import")(function*(flags) {
-    const outDir = Option.getOrElse(flags.out, () => flags.config)
+    const config = yield* loadConfig(flags.config)
+    const target = yield* oneCompany(config, flags.connection)
+    const mappingDir = target.name === undefined ? flags.config : target.config.dir
+    const outDir = Option.getOrElse(flags.out, () => mappingDir)
     const targets = PROPOSED.map((name) => path.join(outDir, `${name}.yaml`))
     const existing: Array<string> = []
     for (const target of targets) if (yield* Effect.promise(() => exists(target))) existing.push(target)
@@ -107,20 +148,19 @@ export const importCommand = Command.make(
       })
     }
 
-    const config = yield* loadConfig(flags.config)
     const progress = yield* Progress
-    yield* progress.step(`Reading Autotask billing codes, payment terms and the companies billed in the last ${BILLED_WITHIN_DAYS} days, and QBO items, terms, customers and currencies`)
-    const data = yield* withOneCompany(config, { sandbox: flags.sandbox, data: flags.data }, (connected) => readBothSides(connected))
+    const routed = target.name === undefined ? "" : ` routed to connection ${target.name}`
+    yield* progress.step(`Reading Autotask billing codes, payment terms and the companies billed in the last ${BILLED_WITHIN_DAYS} days${routed}, and QBO items, terms, customers and currencies`)
+    const data = yield* readFor(config, target, { sandbox: flags.sandbox, data: flags.data })
 
-    // The proposals end up in the configuration directory: their modelines point where atqbo.yaml's
-    // does, else where `atqbo init` points them (the installed package's schemas).
-    const current = yield* readConfigTexts(flags.config)
+    // The proposals end up in the (connection's) mapping directory, their modelines pointing from there.
+    const current = yield* readConfigTexts(flags.config, mappingDir)
     const proposal = proposeImport(
-      { config, ...data },
+      { config: target.config, ...data },
       {
-        schemaDir: modelineSchemaDir(current["atqbo"] ?? "") ?? `../${INSTALLED_SCHEMAS}`,
+        schemaDir: schemaDirFor(flags.config, mappingDir, current["atqbo"] ?? ""),
         date: dateInZone(new Date(), config.sync.timeZone),
-        companiesNote: `the companies with invoices dated since ${data.since}`
+        companiesNote: `the companies with invoices dated since ${data.since}${routed}`
       }
     )
 
@@ -146,12 +186,12 @@ export const importCommand = Command.make(
 
     yield* Console.log(renderMatchReport(proposal.sections))
     const differing = proposal.sections.reduce((sum, section) => sum + section.rows.filter((row) => row.status === "differing").length, 0)
-    const elsewhere = path.resolve(outDir) !== path.resolve(flags.config)
+    const elsewhere = path.resolve(outDir) !== path.resolve(mappingDir)
     const review = differing > 0 ? `Review the ${differing} differing entr${differing === 1 ? "y" : "ies"} (close matches are marked in the files), then ` : "Then "
     yield* Console.error(
       `\nWrote ${targets.join(", ")}${existing.length > 0 ? " (replacing the previous files)" : ""}. ${review}` +
         (elsewhere
-          ? `copy them into ${flags.config} and run \`atqbo validate --config ${flags.config}\` and \`atqbo plan --config ${flags.config}\`.`
+          ? `copy them into ${mappingDir} and run \`atqbo validate --config ${flags.config}\` and \`atqbo plan --config ${flags.config}\`.`
           : `run \`atqbo validate --config ${flags.config}\` and \`atqbo plan --config ${flags.config}\`.`)
     )
   })
@@ -165,6 +205,7 @@ export const importCommand = Command.make(
   Command.withExamples([
     { command: "atqbo import --out proposals", description: "Write the proposals to ./proposals and print the match report" },
     { command: "atqbo import --force", description: "Regenerate the three files in ./mappings, keeping their mappings" },
-    { command: "atqbo import --sandbox --out /tmp/atqbo-import", description: "Try it against the built-in simulators" }
+    { command: "atqbo import --sandbox --out /tmp/atqbo-import", description: "Try it against the built-in simulators" },
+    { command: "atqbo import --connection ca", description: "With atqbo.yaml connections: proposals for connection ca's QBO company, into its mapping directory" }
   ])
 )

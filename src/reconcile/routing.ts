@@ -43,6 +43,16 @@ export const routeCompany = (company: AtCompany, connections: ReadonlyArray<Rout
   return fallback ? { kind: "routed", connection: fallback.name, byDefault: true } : { kind: "unrouted" }
 }
 
+/**
+ * The companies whose invoices go to connection `name` (the onboarding commands judge or
+ * propose a company only in the QBO company it is booked in). `undefined`: the single company.
+ */
+export const companiesRoutedTo = (name: string | undefined, connections: ReadonlyArray<RoutedConnection>, companies: ReadonlyArray<AtCompany>): ReadonlyArray<AtCompany> =>
+  name === undefined ? companies : companies.filter((company) => {
+    const routing = routeCompany(company, connections)
+    return routing.kind === "routed" && routing.connection === name
+  })
+
 /** Why an invoice of this company cannot be routed, as a sentence. */
 export const routingProblem = (company: AtCompany, routing: Routing): string | undefined => {
   switch (routing.kind) {
