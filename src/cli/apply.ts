@@ -8,7 +8,6 @@
  * cannot record: no journal, no writes; Ctrl-C or SIGTERM stops new writes, not those in flight.
  */
 import { randomUUID } from "node:crypto"
-import { appendFile } from "node:fs/promises"
 import { createInterface } from "node:readline/promises"
 import { Console, Data, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
@@ -23,14 +22,13 @@ import { deliver, type Delivery, failureNotice, notify } from "../reconcile/noti
 import { PlanFileInvalid, readPlanFile } from "../reconcile/planFile.ts"
 import { SafetyLimitExceeded } from "../reconcile/safety.ts"
 import { staleness } from "../reconcile/stale.ts"
-import { annotationLines, applyAnnotations, applySummary, planAnnotations } from "../render/github.ts"
-import { renderReportText } from "../render/report.ts"
 import { terminalFor } from "../render/terminal.ts"
-import { renderText } from "../render/text.ts"
+import { APPLY_FORMATS, type ApplyFormat, applyView, planView } from "../render/views.ts"
 import { configFlag, InvalidInput, loadConfig, planningFlags, scopeFlagsGiven, windowRequest } from "./common.ts"
 import { withWriters } from "./connect.ts"
 import { breakLease, underLease } from "./lease.ts"
 import { noteSignal, setExitCode } from "./exitCode.ts"
+import { emit, githubContext } from "./output.ts"
 import { takeSignals } from "./signals.ts"
 import { VERSION } from "./version.ts"
 
@@ -74,18 +72,11 @@ const checkSaved = (saved: Plan, plan: Plan, file: string) =>
   })
 
 /** What apply tells after running: annotations and job summary (GitHub), the report, notifications. */
-const present = (plan: Plan, report: ApplyReport, format: "text" | "github", notifications: NotificationsConfig) =>
-  Effect.gen(function*() {
-    if (format === "github") {
-      // Failures and rejections, then the plan's warnings (drift seen by the schedule).
-      const warnings = planAnnotations(plan).filter((annotation) => annotation.level === "warning")
-      for (const line of annotationLines([...applyAnnotations(report), ...warnings])) yield* Console.log(line)
-      const summaryFile = process.env.GITHUB_STEP_SUMMARY
-      if (summaryFile) yield* Effect.promise(() => appendFile(summaryFile, applySummary(report), "utf8"))
-    }
-    yield* Console.log(`\n${renderReportText(report, terminalFor(process.stdout)).trimEnd()}`)
-    yield* reportDeliveries(yield* notify(notifications, plan, report))
-  })
+const present = Effect.fn("present")(function*(plan: Plan, report: ApplyReport, format: ApplyFormat, notifications: NotificationsConfig) {
+  const github = format === "github" ? yield* githubContext(undefined) : undefined
+  yield* emit(applyView(format, { terminal: terminalFor(process.stdout), github })(plan, report), github)
+  yield* reportDeliveries(yield* notify(notifications, plan, report))
+})
 
 /**
  * Runs the writes with Ctrl-C and SIGTERM turned into a stop: no new write starts, those in
@@ -109,7 +100,7 @@ interface ApplyFlags {
   readonly planFile: Option.Option<string>
   readonly autoApprove: boolean
   readonly force: boolean
-  readonly format: "text" | "github"
+  readonly format: ApplyFormat
   readonly since: Option.Option<string>
   readonly until: Option.Option<string>
   readonly invoice: ReadonlyArray<number>
@@ -133,7 +124,7 @@ const applyWith = Effect.fnUntraced(function*(flags: ApplyFlags, config: Config,
       const plan: Plan = yield* makePlan(connected, request, VERSION, only)
       if (saved) yield* checkSaved(saved, plan, file!)
       else {
-        yield* Console.log(renderText(plan, { verbose: false, terminal: terminalFor(process.stdout) }).trimEnd())
+        yield* emit(planView("text", { verbose: false, terminal: terminalFor(process.stdout) })(plan))
         if (plan.actions.length === 0) return yield* Console.log("\nNothing to apply.")
         // Rejections that write nothing need no confirmation, but are still journalled,
         // notified and annotated below: an invoice that cannot be synced is always told.
@@ -163,7 +154,7 @@ export const applyCommand = Command.make(
     config: configFlag,
     autoApprove: Flag.Boolean("auto-approve").pipe(Flag.withDescription("Do not ask for confirmation (CI)"), Flag.withDefault(false)),
     force: Flag.Boolean("force").pipe(Flag.withDescription("Apply even when the plan exceeds the safety limits in atqbo.yaml"), Flag.withDefault(false)),
-    format: Flag.Literals("format", ["text", "github"]).pipe(Flag.withDescription("github adds annotations and the job summary"), Flag.withDefault("text")),
+    format: Flag.Literals("format", APPLY_FORMATS).pipe(Flag.withDescription("github adds annotations and the job summary"), Flag.withDefault("text")),
     forceUnlock: Flag.String("force-unlock").pipe(
       Flag.withDescription("Break the apply lease LEASE_ID (shown by the apply that found it held) when its holder is dead, and exit; the holder, if alive, stops before its next write"),
       Flag.optional

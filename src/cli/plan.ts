@@ -1,50 +1,25 @@
 /**
  * `atqbo plan`: read both systems, never write, print what apply would do.
  */
-import { appendFile } from "node:fs/promises"
 import { Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
-import { hasChanges, type Plan } from "../domain/plan.ts"
+import { hasChanges } from "../domain/plan.ts"
 import { makePlan } from "../reconcile/makePlan.ts"
-import { annotationLines, planAnnotations, planCommentBody, planSummary } from "../render/github.ts"
-import { renderPlan } from "../render/index.ts"
 import { renderJson } from "../render/json.ts"
 import { terminalFor } from "../render/terminal.ts"
-import { renderText } from "../render/text.ts"
+import { PLAN_VIEW_FORMATS, planView } from "../render/views.ts"
 import { checkPlanOut, configFlag, loadConfig, planningFlags, windowRequest, writeOutput } from "./common.ts"
 import { withReaders } from "./connect.ts"
 import { setExitCode } from "./exitCode.ts"
+import { emit, githubContext } from "./output.ts"
 import { VERSION } from "./version.ts"
-
-const PLAN_OUTPUT_FORMATS = ["text", "markdown", "json", "github"] as const
-
-/** Annotations and the plan on stdout; summary and comment body to files (GitHub Actions). */
-export const emitGithub = (plan: Plan, commentFile: Option.Option<string>, verbose: boolean) =>
-  Effect.gen(function*() {
-    for (const line of annotationLines(planAnnotations(plan))) yield* Console.log(line)
-    yield* Console.log(renderText(plan, { verbose, terminal: terminalFor(process.stdout) }))
-    const summaryFile = process.env.GITHUB_STEP_SUMMARY
-    if (summaryFile) yield* Effect.promise(() => appendFile(summaryFile, planSummary(plan), "utf8"))
-    if (Option.isSome(commentFile)) {
-      const server = process.env.GITHUB_SERVER_URL
-      const runUrl = server && process.env.GITHUB_REPOSITORY && process.env.GITHUB_RUN_ID
-        ? `${server}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`
-        : undefined
-      const body = planCommentBody(plan, {
-        headSha: process.env.ATQBO_HEAD_SHA ?? process.env.GITHUB_SHA,
-        timestamp: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
-        runUrl
-      })
-      yield* writeOutput(commentFile.value, body)
-    }
-  })
 
 export const planCommand = Command.make(
   "plan",
   {
     config: configFlag,
     out: Flag.String("out").pipe(Flag.withDescription("Also save the plan as JSON to FILE, for `atqbo apply FILE` (replaces an earlier plan; refuses any other existing file)"), Flag.withMetavar("FILE"), Flag.optional),
-    format: Flag.Literals("format", PLAN_OUTPUT_FORMATS).pipe(
+    format: Flag.Literals("format", PLAN_VIEW_FORMATS).pipe(
       Flag.withDescription("text for people, markdown for PR comments, json for tools (schemas/plan.schema.json), github for Actions (annotations + job summary + --comment-file)"),
       Flag.withDefault("text")
     ),
@@ -60,8 +35,8 @@ export const planCommand = Command.make(
     const plan = yield* withReaders(config, { sandbox: flags.sandbox, data: flags.data }, (connected) =>
       makePlan(connected, request, VERSION, Option.getOrUndefined(flags.connection)))
     if (Option.isSome(flags.out)) yield* writeOutput(flags.out.value, renderJson(plan))
-    if (flags.format === "github") yield* emitGithub(plan, flags.commentFile, flags.verbose)
-    else yield* Console.log(renderPlan(plan, flags.format, { verbose: flags.verbose, terminal: terminalFor(process.stdout) }).trimEnd())
+    const github = flags.format === "github" ? yield* githubContext(Option.getOrUndefined(flags.commentFile)) : undefined
+    yield* emit(planView(flags.format, { verbose: flags.verbose, terminal: terminalFor(process.stdout), github })(plan), github)
     if (Option.isSome(flags.out)) yield* Console.error(`Saved the plan to ${flags.out.value}; apply exactly it with \`atqbo apply ${flags.out.value}\`.`)
     yield* setExitCode(flags.detailedExitcode && hasChanges(plan) ? 2 : 0)
   })

@@ -1,9 +1,11 @@
 /** `atqbo show PLANFILE`: render a saved plan in any format, offline. */
-import { Console, Effect } from "effect"
+import { Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { readPlanFile } from "../reconcile/planFile.ts"
-import { PLAN_FORMATS, renderPlan } from "../render/index.ts"
+import { PLAN_FORMATS } from "../render/index.ts"
 import { terminalFor } from "../render/terminal.ts"
+import { planView } from "../render/views.ts"
+import { emit } from "./output.ts"
 import { VERSION } from "./version.ts"
 
 export const showCommand = Command.make(
@@ -15,7 +17,7 @@ export const showCommand = Command.make(
   },
   Effect.fn("show")(function*(flags) {
     const plan = yield* readPlanFile(flags.planFile, VERSION)
-    yield* Console.log(renderPlan(plan, flags.format, { verbose: flags.verbose, terminal: terminalFor(process.stdout) }).trimEnd())
+    yield* emit(planView(flags.format, { verbose: flags.verbose, terminal: terminalFor(process.stdout) })(plan))
   })
 ).pipe(
   Command.withDescription("Render a saved plan (no network, no credentials). A plan file edited after `atqbo plan` wrote it is refused: what `show` prints is what was planned."),

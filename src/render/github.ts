@@ -31,10 +31,12 @@ const fitBytes = (render: (maxLength: number) => string, limit: number): string 
 }
 
 export interface CommentContext {
-  readonly headSha: string | undefined
+  /** The commit the plan is for (the PR head, not the merge commit). */
+  readonly headSha?: string | undefined
+  /** "Updated …": passed in, so the same run renders the same bytes. */
   readonly timestamp: string
   /** Link to the run, where the job summary and the JSON artifact are. */
-  readonly runUrl: string | undefined
+  readonly runUrl?: string | undefined
 }
 
 export const planAnnotations = (plan: Plan): Array<Annotation> => [

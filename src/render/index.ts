@@ -8,6 +8,7 @@ import { renderMarkdown } from "./markdown.ts"
 import type { Terminal } from "./terminal.ts"
 import { renderText } from "./text.ts"
 
+/** The formats that are the plan alone, so `show` prints them offline; `plan` adds github (views.ts). */
 export const PLAN_FORMATS = ["text", "markdown", "json"] as const
 export type PlanFormat = (typeof PLAN_FORMATS)[number]
 
