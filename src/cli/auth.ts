@@ -213,7 +213,7 @@ const qboAuthCommand = Command.make(
       `For CI, store the refresh token${target.name === undefined ? "" : ` of connection ${target.name}`} as the secret ${config.qbo.refreshTokenEnv} without printing it: jq -r .refreshToken ${storePath} | gh secret set ${config.qbo.refreshTokenEnv} (see docs/github-actions.md). ` +
         (target.name === undefined ? "" : `Its Intuit app is read from the secrets ${config.qbo.clientIdEnv} and ${config.qbo.clientSecretEnv}. `) +
         "Never commit the token store; the token rotates and atqbo keeps the newest one there.",
-      `Check the connection and the QBO settings: atqbo doctor --config ${flags.config}`,
+      `Check the connection and the QBO settings: atqbo doctor --config ${flags.config}${target.name === undefined ? "" : ` --connection ${target.name}`}`,
       `Then see what a sync would do: atqbo plan --config ${flags.config}`
     )
     yield* Console.log(

@@ -151,6 +151,7 @@ describe("atqbo auth qbo", () => {
         assert.include(canada.stdout, `Stored the refresh token in ${store("qbo-ca.json")}`)
         assert.include(canada.stdout, "store the refresh token of connection canada as the secret QBO_CA_REFRESH_TOKEN")
         assert.notInclude(canada.stdout, "Tell atqbo which company to use", "the connection configures its realm id")
+        assert.include(canada.stdout, `atqbo doctor --config ${config.dir} --connection canada`)
         const record = JSON.parse(yield* Effect.promise(() => readFile(store("qbo-ca.json"), "utf8"))) as { realmId: string; refreshToken: string }
         assert.strictEqual(record.realmId, CA)
         assert.isTrue(sandbox.qbo.isRefreshTokenValid(record.refreshToken))
