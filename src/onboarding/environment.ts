@@ -4,6 +4,7 @@
  */
 import { basename, join } from "node:path"
 import type { Config, QboConnection } from "../config/types.ts"
+import { targetsOf } from "../reconcile/targets.ts"
 import { QBO_AUTHORIZE_URL, QBO_TOKEN_URL, apiBaseUrlFor } from "../qbo/auth/endpoints.ts"
 
 /** A variable's trimmed value; unset and blank are the same. */
@@ -43,8 +44,7 @@ export const qboApiBaseUrl = (config: Config): string => envValue(ENV_OVERRIDES.
 export const configuredRealmId = (config: Config): string | undefined => config.qbo.realmId ?? envValue(config.qbo.realmIdEnv)
 
 /** Every QBO company of the configuration: the connections', else the single one. */
-export const companiesOf = (config: Config): ReadonlyArray<QboConnection> =>
-  config.connections.length === 0 ? [config.qbo] : config.connections.map((connection) => connection.config.qbo)
+export const companiesOf = (config: Config): ReadonlyArray<QboConnection> => targetsOf(config).map((target) => target.config.qbo)
 
 /**
  * The variables a live run needs that are unset or blank, each once, in the order atqbo.yaml

@@ -45,10 +45,15 @@ export const currencyFacts = (
   const active = (companyCurrencies ?? []).filter((row) => row.Active !== false).map((row) => row.Code)
   return {
     qbo: { currency: home, multiCurrency, currencies: new Set([home, ...(multiCurrency ? active : [])]) },
-    currencies: new Map((autotaskCurrencies ?? []).map((currency) => [currency.id, currency])),
-    internalCurrency: (autotaskCurrencies ?? []).find((currency) => currency.isInternalCurrency)
+    ...autotaskCurrencyFacts(autotaskCurrencies)
   }
 }
+
+/** Autotask's side of the facts: its currencies by id and the internal one. */
+export const autotaskCurrencyFacts = (autotaskCurrencies: ReadonlyArray<AtCurrency> | undefined): Pick<CurrencyFacts, "currencies" | "internalCurrency"> => ({
+  currencies: new Map((autotaskCurrencies ?? []).map((currency) => [currency.id, currency])),
+  internalCurrency: (autotaskCurrencies ?? []).find((currency) => currency.isInternalCurrency)
+})
 
 export type CompanyCurrency =
   | { readonly ok: true; readonly code: string; readonly currency: AtCurrency | undefined }

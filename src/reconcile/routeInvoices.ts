@@ -9,7 +9,7 @@ import type { AtCompany, AtCurrency, AtInvoice } from "../autotask/model.ts"
 import type { Config } from "../config/types.ts"
 import type { PlanAction } from "../domain/plan.ts"
 import { routingRejection } from "./connections.ts"
-import { displayCurrency } from "./currency.ts"
+import { autotaskCurrencyFacts, displayCurrency } from "./currency.ts"
 import { type Preread, readCurrencies, readInvoices } from "./observe.ts"
 import { type RoutedConnection, routeCompany, routingProblem } from "./routing.ts"
 import type { Window } from "./snapshot.ts"
@@ -55,6 +55,6 @@ export const routeInvoices = Effect.fn("routeInvoices")(function*(config: Config
  * Autotask currency, as every other rejection's; `home` (the plan's currency) when it has none.
  */
 export const unroutedRejections = (routed: RoutedInvoices, home: string): Array<PlanAction> => {
-  const currencies = { currencies: new Map(routed.currencies.map((currency) => [currency.id, currency])), internalCurrency: routed.currencies.find((currency) => currency.isInternalCurrency), qbo: { currency: home } }
+  const currencies = { ...autotaskCurrencyFacts(routed.currencies), qbo: { currency: home } }
   return routed.unrouted.map(({ invoice, company, problem }) => routingRejection(invoice, company, problem, displayCurrency(company, currencies)))
 }
